@@ -1,0 +1,4 @@
+//! One subcommand a file.
+
+pub mod check;
+pub mod run;

@@ -1,0 +1,109 @@
+//! `drsim run [SCENARIO] [--seed N] [--out DIR] [--quiet]`.
+
+use crate::Failure;
+use crate::files::{self, write_atomic};
+use anyhow::Context;
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sim_core::Sim;
+use sim_core::grid::AlertLevel;
+use sim_core::metrics::{RunSummary, events_csv_header, timeseries_csv};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// Arguments of `drsim run`.
+#[derive(Args, Debug, Default)]
+pub struct RunArgs {
+    /// Scenario file (default: the embedded scenarios/default.toml).
+    pub scenario: Option<PathBuf>,
+    /// Seed (default: the scenario's `seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder (default: out/<scenario name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// No progress bar and no summary on the terminal.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Override a scenario field: --set KEY=VALUE (repeatable), e.g. --set grid.supply.firm_mw=42000.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+/// Runs `drsim run`.
+pub fn run(a: RunArgs) -> Result<(), Failure> {
+    let sets = files::overrides(&a.set)?;
+    let loaded = files::load(a.scenario.as_deref(), &sets)?;
+    let scn = &loaded.scenario;
+    let seed = a.seed.unwrap_or(scn.scenario().seed);
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(&scn.scenario().name));
+    let started = Instant::now();
+    let mut sim = Sim::new(scn, seed);
+    let total = sim.clock().steps_total;
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
+        )
+        .map_err(|e| Failure::Internal(e.into()))?
+        .progress_chars("=> "),
+    );
+    bar.set_message(scn.scenario().name.clone());
+    let mut shown = false;
+    while !sim.finished() {
+        sim.run_steps(48);
+        bar.set_position(sim.clock().step);
+        if !a.quiet && !shown && started.elapsed() > Duration::from_secs(1) {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+            shown = true;
+        }
+    }
+    bar.finish_and_clear();
+    let summary = sim.summary();
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    write_atomic(
+        &out,
+        "timeseries.csv",
+        timeseries_csv(&sim.metrics().steps).as_bytes(),
+    )?;
+    write_atomic(&out, "events.csv", events_csv_header().as_bytes())?;
+    write_atomic(&out, "summary.json", summary.to_json().as_bytes())?;
+    if !a.quiet {
+        print_summary(&summary, &loaded.origin, &out, started.elapsed());
+    }
+    Ok(())
+}
+
+fn print_summary(s: &RunSummary, origin: &str, out: &std::path::Path, took: Duration) {
+    println!(
+        "{} (seed {}), {}: {} steps of {} min, {} agents standing for {:.0} customers",
+        s.scenario, s.seed, origin, s.steps, s.step_minutes, s.agents, s.customers_represented
+    );
+    println!(
+        "  peak system load     {:>10.0} MW at {}",
+        s.peak_system_load_mw, s.peak_system_load_time
+    );
+    println!(
+        "  lowest reserve margin {:>9.1} %  at {}",
+        s.min_reserve_margin_pct, s.min_reserve_margin_time
+    );
+    let hours: Vec<String> = AlertLevel::ALL
+        .into_iter()
+        .skip(1)
+        .map(|l| format!("{} {:.1}", l, s.alert_hours.get(&l).copied().unwrap_or(0.0)))
+        .collect();
+    println!("  hours at alert level  {}", hours.join(", "));
+    println!("  unserved energy      {:>10.1} MWh", s.unserved_energy_mwh);
+    println!(
+        "  customers' load      {:>10.0} MW peak at {}, {:.0} MWh",
+        s.customers_peak_mw, s.customers_peak_time, s.customers_energy_mwh
+    );
+    println!(
+        "  wrote {} (summary.json, timeseries.csv, events.csv) in {:.2} s",
+        out.display(),
+        took.as_secs_f64()
+    );
+}

@@ -1,0 +1,7 @@
+//! Customers: service accounts with a class, supplier, rate, meter, location and weight.
+
+mod components;
+mod spawn;
+
+pub use components::{Customer, Meter, SegmentInfo, Segments, Weight};
+pub use spawn::{HouseSpec, spawn_houses, spawn_population};

@@ -1,0 +1,334 @@
+//! Creating agents from population segments (and explicit houses for benches and tests).
+
+use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
+use crate::devices::ac::{AirConditioner, CYCLE_SLOTS, SWITCH_BIT};
+use crate::devices::building::Building;
+use crate::devices::pump::{Pump, pump_kw};
+use crate::devices::{
+    AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat,
+};
+use crate::dist::{Dist, DistSpec};
+use crate::rng::SimRng;
+use crate::scenario::{
+    BuildingParams, CustomerClass, MeterType, Segment, ServiceType, ValidScenario,
+};
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+/// Tons of refrigeration to kW thermal.
+pub const KW_PER_TON: f64 = 3.516_852_842;
+
+/// Default facility parameters by class when a segment gives none (assumptions).
+pub fn default_building(class: CustomerClass) -> BuildingParams {
+    let u = |a: f64, b: f64| Dist::Family(DistSpec::Uniform { min: a, max: b });
+    match class {
+        CustomerClass::Industrial => BuildingParams {
+            base_share: u(0.2, 0.35),
+            occupied_share: u(0.1, 0.2),
+            hvac_share: u(0.05, 0.15),
+            process_share: u(0.3, 0.5),
+            balance_temp_c: 16.0,
+            design_temp_c: 38.0,
+            open_hour: 6.0,
+            close_hour: 22.0,
+            weekend_factor: 0.5,
+            noise_share: 0.06,
+            flexible_share: u(0.05, 0.35),
+        },
+        _ => BuildingParams {
+            base_share: u(0.2, 0.35),
+            occupied_share: u(0.25, 0.4),
+            hvac_share: u(0.2, 0.4),
+            process_share: Dist::Fixed(0.0),
+            balance_temp_c: 16.0,
+            design_temp_c: 38.0,
+            open_hour: 7.0,
+            close_hour: 19.0,
+            weekend_factor: 0.4,
+            noise_share: 0.05,
+            flexible_share: u(0.05, 0.3),
+        },
+    }
+}
+
+/// Spawns every segment's agents; returns the segment table.
+pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) -> Segments {
+    let dt_h = f64::from(scn.scenario().step_minutes) / 60.0;
+    let mut segments = Segments::default();
+    let mut id: u32 = 0;
+    for (si, seg) in scn.scenario().population.iter().enumerate() {
+        let weight = seg.customers / f64::from(seg.agents);
+        segments.list.push(SegmentInfo {
+            name: seg.name.clone(),
+            class: seg.class,
+            agents: seg.agents,
+            weight,
+            base_shape: seg.base_load.shape,
+        });
+        let rate_ids: Vec<u16> = match &seg.rate_schedule {
+            Some(r) => {
+                r.0.keys()
+                    .map(|name| rate_index(&mut segments.rates, name))
+                    .collect()
+            }
+            None => vec![rate_index(&mut segments.rates, default_rate(seg.class))],
+        };
+        let mut g = rng.fork(&format!("population/{si}"));
+        for _ in 0..seg.agents {
+            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g);
+            id += 1;
+        }
+    }
+    segments
+}
+
+fn default_rate(class: CustomerClass) -> &'static str {
+    match class {
+        CustomerClass::Residential => "TOU-D",
+        CustomerClass::Commercial => "TOU-GS-1",
+        CustomerClass::Industrial => "TOU-8",
+        CustomerClass::Agricultural => "TOU-PA-2",
+    }
+}
+
+fn rate_index(rates: &mut Vec<String>, name: &str) -> u16 {
+    match rates.iter().position(|r| r == name) {
+        Some(i) => i as u16,
+        None => {
+            rates.push(name.to_string());
+            (rates.len() - 1) as u16
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn spawn_agent(
+    world: &mut World,
+    seg: &Segment,
+    si: u16,
+    id: u32,
+    weight: f64,
+    rate_ids: &[u16],
+    dt_h: f64,
+    g: &mut rand_chacha::ChaCha12Rng,
+) {
+    // Draw order is fixed: changing it changes every later draw of the segment.
+    let service: ServiceType = seg.service_type.sample(g);
+    let rate = match &seg.rate_schedule {
+        Some(r) => {
+            let name = r.sample(g);
+            let pos = r.0.keys().position(|k| *k == name).unwrap_or(0);
+            rate_ids[pos]
+        }
+        None => rate_ids[0],
+    };
+    let meter: MeterType = seg.meter.sample(g);
+    let dac = g.random::<f64>() < seg.dac_share;
+    let d = &seg.devices;
+    let has_ac = g.random::<f64>() < d.central_ac;
+    let has_tstat = g.random::<f64>() < d.smart_thermostat;
+    let has_switch = g.random::<f64>() < d.cycling_switch;
+    let has_gen = g.random::<f64>() < d.backup_generator;
+    let gen_fossil = g.random::<f64>() < d.generator_fossil_share;
+    let has_battery = g.random::<f64>() < d.battery;
+    let has_auto_dr = g.random::<f64>() < d.auto_dr;
+    let has_pump_ctl = g.random::<f64>() < d.pump_control;
+    let declared_max = seg.max_demand_kw.as_ref().map(|m| m.sample(g).max(0.1));
+
+    let ac = has_ac.then(|| {
+        let a = &seg.ac;
+        let tons = a.tons.sample(g);
+        let cop = a.cop.sample(g);
+        let r = a.r_c_per_kw.sample(g);
+        let c = a.c_kwh_per_c.sample(g);
+        let sp = a.setpoint_c.sample(g);
+        let q = a.internal_gain_kw.sample(g);
+        let t0 = sp + a.deadband_c * (g.random::<f64>() - 0.5);
+        let on = g.random::<f64>() < 0.5;
+        let pth = tons * KW_PER_TON;
+        AirConditioner {
+            temp_c: t0,
+            setpoint_c: sp,
+            offset_c: 0.0,
+            half_deadband_c: a.deadband_c / 2.0,
+            r_c_per_kw: r,
+            q_int_kw: q,
+            pth_kw: pth,
+            elec_kw: pth / cop,
+            decay: libm::exp(-dt_h / (r * c)),
+            on,
+            running: false,
+            cycle_slot: (id as usize % CYCLE_SLOTS) as u8,
+            control_mask: if has_switch { SWITCH_BIT } else { 0 },
+        }
+    });
+
+    let mut max_kw = declared_max.unwrap_or(0.0);
+    let mut e = world.spawn((Weight(weight), Meter::default()));
+    match seg.class {
+        CustomerClass::Residential => {
+            let mean = seg.base_load.mean_kw.sample(g);
+            e.insert(BaseLoad {
+                mean_kw: mean,
+                noise_share: seg.base_load.noise_share,
+            });
+            if declared_max.is_none() {
+                max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.elec_kw);
+            }
+        }
+        CustomerClass::Commercial | CustomerClass::Industrial => {
+            let p = seg
+                .building
+                .clone()
+                .unwrap_or_else(|| default_building(seg.class));
+            let share = |d: &Dist, g: &mut rand_chacha::ChaCha12Rng| d.sample(g) * max_kw;
+            let hvac = share(&p.hvac_share, g);
+            let b = Building {
+                base_kw: share(&p.base_share, g),
+                occupied_kw: share(&p.occupied_share, g),
+                // A business with its own central A/C (rooftop units) has its cooling modelled by
+                // the thermal model instead of the building's HVAC term.
+                hvac_kw: if ac.is_some() { 0.0 } else { hvac },
+                process_kw: share(&p.process_share, g),
+                balance_c: p.balance_temp_c,
+                design_c: p.design_temp_c,
+                open_h: p.open_hour,
+                close_h: p.close_hour,
+                weekend_factor: p.weekend_factor,
+                noise_share: p.noise_share,
+                flexible_share: p.flexible_share.sample(g),
+            };
+            e.insert(b);
+        }
+        CustomerClass::Agricultural => {
+            if let Some(p) = &seg.pump {
+                let hp = p.horsepower.sample(g);
+                let kw = pump_kw(hp, p.motor_efficiency);
+                let hours = p.hours_per_day.sample(g);
+                let mask = p.months.iter().fold(0u16, |m, mo| m | (1 << (mo - 1)));
+                e.insert(Pump {
+                    kw,
+                    hours_per_day: hours,
+                    night_share: p.night_start_share,
+                    months_mask: mask,
+                });
+                if declared_max.is_none() {
+                    max_kw = kw;
+                }
+            }
+        }
+    }
+    if let Some(a) = ac {
+        e.insert(a);
+        if has_tstat {
+            e.insert(SmartThermostat);
+        }
+        if has_switch {
+            e.insert(CyclingSwitch);
+        }
+    }
+    if has_gen {
+        let kw = d.generator_size_share.sample(g) * max_kw;
+        e.insert(BackupGenerator {
+            kw,
+            fossil: gen_fossil,
+        });
+    }
+    if has_battery {
+        let kwh = d.battery_kwh.sample(g);
+        let kw = d.battery_kw.sample(g);
+        e.insert(Battery {
+            kwh,
+            kw,
+            soc_kwh: kwh,
+        });
+    }
+    if has_auto_dr {
+        e.insert(AutoDr);
+    }
+    if has_pump_ctl && seg.class == CustomerClass::Agricultural {
+        e.insert(PumpControl);
+    }
+    e.insert(Customer {
+        id,
+        segment: si,
+        class: seg.class,
+        service,
+        rate,
+        meter,
+        dac,
+        max_demand_kw: max_kw,
+    });
+}
+
+/// A house given parameter by parameter (benches and tests that mirror a peer model).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HouseSpec {
+    /// Envelope resistance, °C/kW.
+    pub r_c_per_kw: f64,
+    /// Capacitance, kWh/°C.
+    pub c_kwh_per_c: f64,
+    /// Cooling capacity, kW thermal.
+    pub pth_kw: f64,
+    /// Coefficient of performance.
+    pub cop: f64,
+    /// Setpoint, °C.
+    pub setpoint_c: f64,
+    /// Deadband (full width), °C.
+    pub deadband_c: f64,
+    /// Internal gains, kW.
+    pub q_int_kw: f64,
+    /// Initial indoor temperature, °C.
+    pub initial_temp_c: f64,
+    /// Initial thermostat state.
+    pub initial_on: bool,
+}
+
+/// Spawns houses with a central A/C and a cycling switch, weight 1, no other load.
+///
+/// House k gets customer id `first_id + k`; the step length sets each house's decay factor.
+pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step_minutes: u32) {
+    let dt_h = f64::from(step_minutes) / 60.0;
+    let batch: Vec<_> = houses
+        .iter()
+        .enumerate()
+        .map(|(k, h)| {
+            let id = first_id + k as u32;
+            (
+                Customer {
+                    id,
+                    segment: u16::MAX,
+                    class: CustomerClass::Residential,
+                    service: ServiceType::Bundled,
+                    rate: 0,
+                    meter: MeterType::SmartMeter,
+                    dac: false,
+                    max_demand_kw: h.pth_kw / h.cop,
+                },
+                Weight(1.0),
+                Meter::default(),
+                BaseLoad {
+                    mean_kw: 0.0,
+                    noise_share: 0.0,
+                },
+                AirConditioner {
+                    temp_c: h.initial_temp_c,
+                    setpoint_c: h.setpoint_c,
+                    offset_c: 0.0,
+                    half_deadband_c: h.deadband_c / 2.0,
+                    r_c_per_kw: h.r_c_per_kw,
+                    q_int_kw: h.q_int_kw,
+                    pth_kw: h.pth_kw,
+                    elec_kw: h.pth_kw / h.cop,
+                    decay: libm::exp(-dt_h / (h.r_c_per_kw * h.c_kwh_per_c)),
+                    on: h.initial_on,
+                    running: false,
+                    cycle_slot: (id as usize % CYCLE_SLOTS) as u8,
+                    control_mask: SWITCH_BIT,
+                },
+                CyclingSwitch,
+            )
+        })
+        .collect();
+    world.spawn_batch(batch);
+}

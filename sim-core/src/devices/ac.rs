@@ -1,0 +1,250 @@
+//! Central A/C with a first-order thermal envelope and a deadband thermostat.
+//!
+//! The semantics are exactly those of the peer model `thermal_day.py` (DOMAIN.md §6 for typical
+//! values): each step (a) the thermostat turns on above setpoint + deadband/2 and off below
+//! setpoint - deadband/2, otherwise keeps its state; (b) a cycling block turns the compressor off
+//! without changing the thermostat state; (c) the unit draws `elec_kw` while running; (d) indoor
+//! temperature moves exactly (exponential update) towards
+//! `Teq = Tout + R (Q_int - running × P_th)` with decay `exp(-dt / (R C))`.
+
+use bevy_ecs::prelude::*;
+
+/// Control bit every cycling switch answers to (direct load control commands).
+pub const SWITCH_BIT: u32 = 1;
+
+/// Number of cycling slots agents are spread over (divisible by 2, 3, 4, 5, 6, 8, 10, 12, 15 and 16).
+pub const CYCLE_SLOTS: usize = 240;
+
+/// A home (or small business) with a central A/C.
+#[derive(Component, Clone, Debug, PartialEq)]
+pub struct AirConditioner {
+    /// Indoor temperature, °C.
+    pub temp_c: f64,
+    /// Thermostat setpoint, °C.
+    pub setpoint_c: f64,
+    /// Setpoint offset in force (e.g. +2.2 °C in a smart-thermostat event), °C.
+    pub offset_c: f64,
+    /// Half the thermostat deadband, °C.
+    pub half_deadband_c: f64,
+    /// Envelope thermal resistance, °C/kW.
+    pub r_c_per_kw: f64,
+    /// Internal heat gains, kW.
+    pub q_int_kw: f64,
+    /// Cooling capacity, kW thermal.
+    pub pth_kw: f64,
+    /// Electric draw while running, kW (P_th / COP).
+    pub elec_kw: f64,
+    /// exp(-dt / (R C)) for the run's step.
+    pub decay: f64,
+    /// Thermostat calls for cooling.
+    pub on: bool,
+    /// Compressor running this step (on and not blocked).
+    pub running: bool,
+    /// Cycling slot (0..240) used to stagger cycling groups.
+    pub cycle_slot: u8,
+    /// Control bits this unit answers to (a cycling switch, program enrolments).
+    pub control_mask: u32,
+}
+
+/// Thermostat with hysteresis: on above the upper edge, off below the lower, else unchanged.
+#[inline]
+pub fn thermostat(on: bool, temp_c: f64, setpoint_c: f64, half_deadband_c: f64) -> bool {
+    if temp_c > setpoint_c + half_deadband_c {
+        true
+    } else if temp_c < setpoint_c - half_deadband_c {
+        false
+    } else {
+        on
+    }
+}
+
+/// Exact one-step indoor temperature update.
+#[inline]
+pub fn next_temp(
+    temp_c: f64,
+    tout_c: f64,
+    r: f64,
+    q_int_kw: f64,
+    pth_kw: f64,
+    running: bool,
+    decay: f64,
+) -> f64 {
+    let teq = tout_c + r * (q_int_kw - if running { pth_kw } else { 0.0 });
+    teq + (temp_c - teq) * decay
+}
+
+/// Electric load the unit draws on average in steady state at outdoor temperature `tout_c`, kW.
+///
+/// The duty cycle that holds the setpoint: (Tout + R Q_int - setpoint) / (R P_th), clipped to [0, 1].
+#[inline]
+pub fn steady_state_kw(ac: &AirConditioner, tout_c: f64) -> f64 {
+    let duty = (tout_c + ac.r_c_per_kw * ac.q_int_kw - ac.setpoint_c) / (ac.r_c_per_kw * ac.pth_kw);
+    duty.clamp(0.0, 1.0) * ac.elec_kw
+}
+
+/// A direct load control command: cycle the A/C of units answering to `mask`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CyclingCommand {
+    /// Control bits targeted.
+    pub mask: u32,
+    /// Start, UTC seconds.
+    pub start_utc_s: i64,
+    /// End (exclusive), UTC seconds.
+    pub end_utc_s: i64,
+    /// Share of each cycling period the compressor is kept off (0.5 = 50% cycling, 1.0 = off).
+    pub off_fraction: f64,
+    /// Cycling period, minutes.
+    pub period_minutes: u32,
+    /// Number of staggered groups (a unit's group is its cycle slot modulo this).
+    pub groups: u32,
+}
+
+impl CyclingCommand {
+    /// Whether group `g` is held off at local minute `minute_of_day`.
+    ///
+    /// Group g's off-block starts g × period / groups minutes into each period.
+    pub fn blocks(&self, g: u32, minute_of_day: u32) -> bool {
+        if self.off_fraction >= 1.0 {
+            return true;
+        }
+        let p = self.period_minutes.max(1);
+        let off = (self.off_fraction * f64::from(p)).round() as u32;
+        let phase = g * p / self.groups.max(1);
+        (minute_of_day + p - phase % p) % p < off
+    }
+}
+
+/// Direct load control in force (a resource): commands, and this step's blocked bits per slot.
+#[derive(Resource, Clone, Debug)]
+pub struct AcControl {
+    /// Commands issued (past, current and future).
+    pub commands: Vec<CyclingCommand>,
+    /// For each cycling slot, the control bits blocked this step.
+    pub slot_mask: Vec<u32>,
+}
+
+impl Default for AcControl {
+    fn default() -> Self {
+        Self {
+            commands: vec![],
+            slot_mask: vec![0; CYCLE_SLOTS],
+        }
+    }
+}
+
+impl AcControl {
+    /// Recomputes `slot_mask` for an instant.
+    pub fn update(&mut self, utc_s: i64, minute_of_day: u32) {
+        self.slot_mask.iter_mut().for_each(|m| *m = 0);
+        for c in self
+            .commands
+            .iter()
+            .filter(|c| c.start_utc_s <= utc_s && utc_s < c.end_utc_s)
+        {
+            for (slot, m) in self.slot_mask.iter_mut().enumerate() {
+                if c.blocks(slot as u32 % c.groups.max(1), minute_of_day) {
+                    *m |= c.mask;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thermostat_has_hysteresis() {
+        assert!(thermostat(false, 25.6, 25.0, 0.5));
+        assert!(!thermostat(true, 24.4, 25.0, 0.5));
+        assert!(thermostat(true, 25.0, 25.0, 0.5));
+        assert!(!thermostat(false, 25.0, 25.0, 0.5));
+        // The edges themselves keep the state.
+        assert!(!thermostat(false, 25.5, 25.0, 0.5));
+        assert!(thermostat(true, 24.5, 25.0, 0.5));
+    }
+
+    #[test]
+    fn temperature_update_matches_the_analytic_solution() {
+        // dT/dt = (Teq - T) / (R C): T(t) = Teq + (T0 - Teq) e^{-t/RC}. Twelve 5-minute steps = one hour.
+        let (r, c, q, p, tout) = (2.0, 3.0, 0.5, 10.0, 35.0);
+        let dt = 5.0 / 60.0;
+        let decay = libm::exp(-dt / (r * c));
+        let mut t = 24.0;
+        for _ in 0..12 {
+            t = next_temp(t, tout, r, q, p, true, decay);
+        }
+        let teq = tout + r * (q - p);
+        let exact = teq + (24.0 - teq) * libm::exp(-1.0 / (r * c));
+        assert!((t - exact).abs() < 1e-12, "{t} vs {exact}");
+        // Off, the house drifts towards Tout + R Q_int.
+        let mut t = 24.0;
+        for _ in 0..100_000 {
+            t = next_temp(t, tout, r, q, p, false, decay);
+        }
+        assert!((t - (tout + r * q)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn fifty_percent_cycling_alternates_two_groups_in_fifteen_minute_blocks() {
+        let c = CyclingCommand {
+            mask: 1,
+            start_utc_s: 0,
+            end_utc_s: 1,
+            off_fraction: 0.5,
+            period_minutes: 30,
+            groups: 2,
+        };
+        // The peer model blocks house i when (t // 3) % 2 == i % 2 with 5-minute steps t.
+        for t in 0..288u32 {
+            let minute = t * 5;
+            for g in 0..2 {
+                assert_eq!(c.blocks(g, minute), (t / 3) % 2 == g, "t={t} g={g}");
+            }
+        }
+        let full = CyclingCommand {
+            off_fraction: 1.0,
+            ..c.clone()
+        };
+        assert!((0..1440).all(|m| full.blocks(0, m) && full.blocks(1, m)));
+    }
+
+    #[test]
+    fn each_group_is_off_the_commanded_share_of_the_time() {
+        let c = CyclingCommand {
+            mask: 1,
+            start_utc_s: 0,
+            end_utc_s: 1,
+            off_fraction: 0.3,
+            period_minutes: 30,
+            groups: 3,
+        };
+        for g in 0..3 {
+            let off = (0..1440).filter(|m| c.blocks(g, *m)).count();
+            assert_eq!(off, 1440 * 9 / 30);
+        }
+    }
+
+    #[test]
+    fn steady_state_duty_is_clipped() {
+        let ac = AirConditioner {
+            temp_c: 24.0,
+            setpoint_c: 24.0,
+            offset_c: 0.0,
+            half_deadband_c: 0.5,
+            r_c_per_kw: 2.0,
+            q_int_kw: 0.5,
+            pth_kw: 10.0,
+            elec_kw: 3.0,
+            decay: 0.99,
+            on: false,
+            running: false,
+            cycle_slot: 0,
+            control_mask: 0,
+        };
+        assert_eq!(steady_state_kw(&ac, 10.0), 0.0);
+        assert!((steady_state_kw(&ac, 33.0) - 3.0 * 10.0 / 20.0).abs() < 1e-12);
+        assert_eq!(steady_state_kw(&ac, 60.0), 3.0);
+    }
+}

@@ -1,0 +1,100 @@
+//! Commercial and industrial facilities: base, occupied, HVAC and process load.
+
+use crate::time::DayType;
+use bevy_ecs::prelude::*;
+
+/// A facility's load components, kW.
+#[derive(Component, Clone, Debug, PartialEq)]
+pub struct Building {
+    /// Always-on load, kW.
+    pub base_kw: f64,
+    /// Extra load while open, kW.
+    pub occupied_kw: f64,
+    /// HVAC load at the design temperature, kW.
+    pub hvac_kw: f64,
+    /// Process load, kW.
+    pub process_kw: f64,
+    /// Outdoor temperature where HVAC load starts, °C.
+    pub balance_c: f64,
+    /// Outdoor temperature where HVAC reaches `hvac_kw`, °C.
+    pub design_c: f64,
+    /// Opening hour.
+    pub open_h: f64,
+    /// Closing hour.
+    pub close_h: f64,
+    /// Occupied-load share on weekends and holidays.
+    pub weekend_factor: f64,
+    /// Noise share of occupied and process load.
+    pub noise_share: f64,
+    /// Share of load that can be curtailed without stopping the business.
+    pub flexible_share: f64,
+}
+
+/// Occupancy factor (0..1) at an hour of a day type.
+pub fn occupancy(b: &Building, hour: f64, day_type: DayType) -> f64 {
+    let open = if b.open_h <= b.close_h {
+        hour >= b.open_h && hour < b.close_h
+    } else {
+        hour >= b.open_h || hour < b.close_h
+    };
+    let f = if open { 1.0 } else { 0.0 };
+    match day_type {
+        DayType::Weekday => f,
+        DayType::Weekend | DayType::Holiday => f * b.weekend_factor,
+    }
+}
+
+/// Share of design HVAC load at an outdoor temperature and occupancy (some cooling runs when closed).
+pub fn hvac_factor(b: &Building, tout_c: f64, occupancy: f64) -> f64 {
+    let t = ((tout_c - b.balance_c) / (b.design_c - b.balance_c)).clamp(0.0, 1.25);
+    t * (0.4 + 0.6 * occupancy)
+}
+
+/// Load expected without noise, kW.
+pub fn expected_kw(b: &Building, tout_c: f64, hour: f64, day_type: DayType) -> f64 {
+    let occ = occupancy(b, hour, day_type);
+    b.base_kw + occ * b.occupied_kw + hvac_factor(b, tout_c, occ) * b.hvac_kw + b.process_kw
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shop() -> Building {
+        Building {
+            base_kw: 10.0,
+            occupied_kw: 20.0,
+            hvac_kw: 30.0,
+            process_kw: 0.0,
+            balance_c: 16.0,
+            design_c: 36.0,
+            open_h: 7.0,
+            close_h: 19.0,
+            weekend_factor: 0.5,
+            noise_share: 0.0,
+            flexible_share: 0.1,
+        }
+    }
+
+    #[test]
+    fn load_is_base_when_closed_and_cool_and_full_when_open_at_design_heat() {
+        let b = shop();
+        assert_eq!(expected_kw(&b, 10.0, 3.0, DayType::Weekday), 10.0);
+        assert_eq!(expected_kw(&b, 36.0, 12.0, DayType::Weekday), 60.0);
+        // Weekend: half the occupied load, HVAC scaled by (0.4 + 0.6 * 0.5).
+        assert!(
+            (expected_kw(&b, 36.0, 12.0, DayType::Weekend) - (10.0 + 10.0 + 30.0 * 0.7)).abs()
+                < 1e-12
+        );
+    }
+
+    #[test]
+    fn overnight_opening_hours_wrap() {
+        let mut b = shop();
+        b.open_h = 22.0;
+        b.close_h = 6.0;
+        assert_eq!(occupancy(&b, 23.0, DayType::Weekday), 1.0);
+        assert_eq!(occupancy(&b, 3.0, DayType::Weekday), 1.0);
+        assert_eq!(occupancy(&b, 12.0, DayType::Weekday), 0.0);
+    }
+}

@@ -1,0 +1,53 @@
+//! Devices that use, shed or shift load: A/C with thermostat, home base load, commercial and
+//! industrial buildings, agricultural pumps, backup generators and batteries.
+
+pub mod ac;
+pub mod building;
+pub mod pump;
+mod systems;
+
+pub use ac::{AcControl, AirConditioner, CyclingCommand, SWITCH_BIT};
+pub use building::Building;
+pub use pump::Pump;
+pub use systems::{
+    BaseLoad, Coupling, NoiseKey, ac_control_system, ac_system, base_load_system, building_system,
+    pump_system,
+};
+
+use bevy_ecs::prelude::*;
+
+/// A qualified Wi-Fi smart thermostat on the customer's central A/C.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct SmartThermostat;
+
+/// An A/C cycling switch (direct load control).
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct CyclingSwitch;
+
+/// Automated demand response controls (EMS / Auto-DR).
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct AutoDr;
+
+/// A utility control device on the customer's pump (AP-I).
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct PumpControl;
+
+/// A backup generator.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct BackupGenerator {
+    /// Rated output, kW.
+    pub kw: f64,
+    /// Fossil-fuelled (a prohibited resource, DOMAIN.md §3).
+    pub fossil: bool,
+}
+
+/// Battery storage.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Battery {
+    /// Usable energy, kWh.
+    pub kwh: f64,
+    /// Power rating, kW.
+    pub kw: f64,
+    /// State of charge, kWh.
+    pub soc_kwh: f64,
+}

@@ -1,0 +1,284 @@
+//! The grid resource and its systems: Observe (exogenous demand and supply) and Settle (balance, alerts, shed).
+
+use super::alerts::{AlertLevel, IssuedAlert, RtAlertState};
+use super::rules::{
+    ForecastHour, Supply, SupplyDay, ThermalDrivers, demand_mw, reserve_margin_pct, shed_mw, supply,
+};
+use crate::metrics::PopulationLoad;
+use crate::rng::SimRng;
+use crate::scenario::{AlertSource, CalendarAlert, GridConfig, ValidScenario};
+use crate::time::Clock;
+use crate::weather::Weather;
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha12Rng;
+
+/// State of the CAISO system at the current step.
+#[derive(Resource, Clone, Debug)]
+pub struct GridState {
+    /// The grid's parameters.
+    pub cfg: GridConfig,
+    calendar: Option<Vec<CalendarAlert>>,
+    issue_minute: u32,
+    window: (u32, u32),
+    rng: ChaCha12Rng,
+    current_day: i64,
+    trips_end_utc_s: Vec<i64>,
+    /// Temperature averages driving cooling load.
+    pub drivers: ThermalDrivers,
+    /// Today's random supply conditions.
+    pub day: SupplyDay,
+    /// Today's demand error (share of demand).
+    pub demand_error: f64,
+    /// Demand of everyone (model), before the simulated customers' deviation, MW.
+    pub modelled_demand_mw: f64,
+    /// Available supply by source, MW.
+    pub supply: Supply,
+    /// System load including the simulated customers' actual load, MW.
+    pub system_load_mw: f64,
+    /// Operating reserve margin, %.
+    pub margin_pct: f64,
+    /// Highest alert in effect this step.
+    pub alert: AlertLevel,
+    /// Real-time EEA declaration state.
+    pub rt: RtAlertState,
+    /// Firm load shed this step (rotating outages), MW.
+    pub shed_mw: f64,
+    /// Day-ahead alerts issued so far.
+    pub issued: Vec<IssuedAlert>,
+    /// Next-day peak demand forecast: (day number, MW), made at the day-ahead issue time.
+    pub next_day_peak_forecast: Option<(i64, f64)>,
+    /// Today's highest system load so far, MW.
+    pub today_peak_mw: f64,
+}
+
+impl GridState {
+    /// Initial grid state for a scenario.
+    pub fn new(scn: &ValidScenario, rng: &SimRng, first_temp_c: f64) -> Self {
+        let cfg = scn.scenario().grid.clone();
+        let calendar = (cfg.alerts_from == AlertSource::Calendar)
+            .then(|| scn.calendar.clone().unwrap_or_default());
+        Self {
+            cfg,
+            calendar,
+            issue_minute: scn.day_ahead_issue_minute,
+            window: scn.alert_window,
+            rng: rng.fork("grid"),
+            current_day: i64::MIN,
+            trips_end_utc_s: vec![],
+            // The averages start from a day's mean rather than cold.
+            drivers: ThermalDrivers {
+                t_fast: first_temp_c,
+                t_slow: first_temp_c,
+            },
+            day: SupplyDay {
+                forced_outage_pct: 0.0,
+                wind_factor: 1.0,
+            },
+            demand_error: 0.0,
+            modelled_demand_mw: 0.0,
+            supply: Supply::default(),
+            system_load_mw: 0.0,
+            margin_pct: 100.0,
+            alert: AlertLevel::None,
+            rt: RtAlertState::default(),
+            shed_mw: 0.0,
+            issued: vec![],
+            next_day_peak_forecast: None,
+            today_peak_mw: 0.0,
+        }
+    }
+
+    fn new_day(&mut self) {
+        let s = &self.cfg.supply;
+        let fo = s.forced_outage_mean_pct
+            + s.forced_outage_sd_pct * crate::dist::std_normal(&mut self.rng);
+        let wind = libm::exp(0.35 * crate::dist::std_normal(&mut self.rng) - 0.5 * 0.35 * 0.35);
+        let err = self.cfg.demand.daily_noise_pct / 100.0 * crate::dist::std_normal(&mut self.rng);
+        self.day = SupplyDay {
+            forced_outage_pct: fo.clamp(0.0, 3.0 * s.forced_outage_mean_pct.max(1.0)),
+            wind_factor: wind,
+        };
+        self.demand_error = err.clamp(-0.15, 0.15);
+        self.today_peak_mw = 0.0;
+    }
+
+    /// Calendar alerts in effect at an instant: (highest level, shed MW).
+    fn calendar_at(&self, utc_s: i64) -> (AlertLevel, f64) {
+        let mut level = AlertLevel::None;
+        let mut shed = 0.0;
+        for a in self
+            .calendar
+            .iter()
+            .flatten()
+            .filter(|a| a.start_utc_s <= utc_s && utc_s < a.end_utc_s)
+        {
+            level = level.max(a.level);
+            shed += a.shed_mw;
+        }
+        (level, shed)
+    }
+
+    fn day_ahead_at(&self, utc_s: i64) -> AlertLevel {
+        self.issued
+            .iter()
+            .filter(|a| a.start_utc_s <= utc_s && utc_s < a.end_utc_s)
+            .map(|a| a.level)
+            .max()
+            .unwrap_or(AlertLevel::None)
+    }
+
+    /// Hourly forecast for tomorrow, made now: demand from forecast temperatures, supply at expected conditions.
+    pub fn forecast_tomorrow(&self, clock: &Clock, weather: &Weather) -> Vec<ForecastHour> {
+        let d = &self.cfg.demand;
+        let mut drv = self.drivers;
+        let today = clock.now.day;
+        let mut out = vec![];
+        let expected = SupplyDay {
+            forced_outage_pct: self.cfg.supply.forced_outage_mean_pct,
+            wind_factor: 1.0,
+        };
+        // Walk hourly from the next hour of today through the end of tomorrow.
+        let start_h = clock.now.minute_of_day / 60 + 1;
+        for k in start_h..48 {
+            let (day, h) = if k < 24 {
+                (today, k)
+            } else {
+                (today + 1, k - 24)
+            };
+            let temp = weather.forecast_temp(day, f64::from(h));
+            drv.advance(temp, 1.0, d);
+            if day == today + 1 {
+                let minute = h * 60;
+                let utc = clock.now.utc_s + i64::from(k * 60 - clock.now.minute_of_day) * 60;
+                let Some(local) = clock.local(utc) else {
+                    continue;
+                };
+                let date = local.date;
+                let demand = demand_mw(d, date.month(), minute, local.day_type, drv);
+                let sup = supply(&self.cfg.supply, utc, minute, drv, expected, 0.0);
+                out.push(ForecastHour {
+                    minute_of_day: minute,
+                    demand_mw: demand,
+                    supply_mw: sup.total(),
+                });
+            }
+        }
+        out
+    }
+
+    fn issue_day_ahead(&mut self, clock: &Clock, weather: &Weather) {
+        let hours = self.forecast_tomorrow(clock, weather);
+        let peak = hours.iter().map(|h| h.demand_mw).fold(0.0, f64::max);
+        self.next_day_peak_forecast = Some((clock.now.day + 1, peak));
+        if self.calendar.is_some() {
+            return;
+        }
+        let (ws, we) = self.window;
+        let min_margin = hours
+            .iter()
+            .filter(|h| h.minute_of_day >= ws && h.minute_of_day < we)
+            .map(ForecastHour::margin_pct)
+            .fold(f64::INFINITY, f64::min);
+        if !min_margin.is_finite() {
+            return;
+        }
+        let tomorrow = clock.now.date.tomorrow().ok();
+        let Some(tomorrow) = tomorrow else { return };
+        let (Ok(start), Ok(end)) = (
+            clock.utc_of_local(tomorrow, ws),
+            clock.utc_of_local(tomorrow, we),
+        ) else {
+            return;
+        };
+        let a = &self.cfg.alerts;
+        for (level, th) in [
+            (AlertLevel::FlexAlert, a.flex_alert_margin_pct),
+            (AlertLevel::EeaWatch, a.eea_watch_margin_pct),
+        ] {
+            if min_margin < th {
+                self.issued.push(IssuedAlert {
+                    level,
+                    issued_utc_s: clock.now.utc_s,
+                    start_utc_s: start,
+                    end_utc_s: end,
+                    forecast_margin_pct: min_margin,
+                });
+            }
+        }
+    }
+}
+
+/// Observe: advances temperature drivers, draws the day's conditions, issues day-ahead alerts,
+/// and computes modelled demand and available supply for this step.
+pub fn grid_observe_system(
+    clock: Res<'_, Clock>,
+    weather: Res<'_, Weather>,
+    mut grid: ResMut<'_, GridState>,
+) {
+    let g = &mut *grid;
+    let now = clock.now;
+    if now.day != g.current_day {
+        g.current_day = now.day;
+        g.new_day();
+    }
+    g.drivers
+        .advance(weather.temp_c, clock.dt_hours(), &g.cfg.demand);
+    // Sudden unit trips: Bernoulli per step, drawn every step so the stream stays aligned.
+    let p_trip = g.cfg.supply.unit_trips_per_day * clock.dt_hours() / 24.0;
+    let u: f64 = g.rng.random();
+    if u < p_trip {
+        let end = now.utc_s + (g.cfg.supply.unit_trip_hours * 3600.0) as i64;
+        g.trips_end_utc_s.push(end);
+    }
+    g.trips_end_utc_s.retain(|end| *end > now.utc_s);
+    let tripped = g.trips_end_utc_s.len() as f64 * g.cfg.supply.unit_trip_mw;
+    let d = demand_mw(
+        &g.cfg.demand,
+        now.date.month(),
+        now.minute_of_day,
+        now.day_type,
+        g.drivers,
+    );
+    g.modelled_demand_mw = d * (1.0 + g.demand_error);
+    g.supply = supply(
+        &g.cfg.supply,
+        now.utc_s,
+        now.minute_of_day,
+        g.drivers,
+        g.day,
+        tripped,
+    );
+    let issue = g.issue_minute;
+    if now.minute_of_day <= issue && issue < now.minute_of_day + clock.step_minutes {
+        g.issue_day_ahead(&clock, &weather);
+    }
+}
+
+/// Settle: system load with the simulated customers, reserve margin, alert level and load shed.
+pub fn grid_balance_system(
+    clock: Res<'_, Clock>,
+    pop: Res<'_, PopulationLoad>,
+    mut grid: ResMut<'_, GridState>,
+) {
+    let g = &mut *grid;
+    let now = clock.now.utc_s;
+    g.system_load_mw = (g.modelled_demand_mw - pop.expected_mw + pop.actual_mw).max(0.0);
+    let total = g.supply.total();
+    g.margin_pct = reserve_margin_pct(total, g.system_load_mw);
+    if g.calendar.is_some() {
+        let (level, shed) = g.calendar_at(now);
+        g.alert = level;
+        g.shed_mw = shed;
+    } else {
+        let params = g.cfg.alerts.clone();
+        g.rt.update(g.margin_pct, now, &params);
+        g.alert = g.rt.level.max(g.day_ahead_at(now));
+        g.shed_mw = if g.rt.level == AlertLevel::Eea3 {
+            shed_mw(total, g.system_load_mw, &params)
+        } else {
+            0.0
+        };
+    }
+    g.today_peak_mw = g.today_peak_mw.max(g.system_load_mw);
+}

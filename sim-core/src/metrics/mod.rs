@@ -1,0 +1,7 @@
+//! What a run records: one row per step, and the run's summary.
+
+mod output;
+mod systems;
+
+pub use output::{RunSummary, events_csv_header, timeseries_csv};
+pub use systems::{Metrics, PopulationLoad, StepRecord, aggregate_meters_system, record_system};

@@ -1,0 +1,1003 @@
+//! The scenario as a user writes it (TOML, `schema_version = 1`).
+//!
+//! Every field has a doc comment with its unit. Defaults (the `default_*` functions and `Default`
+//! impls) are data a scenario can override; where a default comes from a source it is cited.
+
+use crate::dist::{Dist, DistSpec, Shares};
+use serde::{Deserialize, Serialize};
+
+/// The scenario file format version this build reads.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A whole scenario: when, where, who, and under which rules.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must be 1.
+    pub schema_version: u32,
+    /// Short name, used for the default output folder (`out/<name>/`).
+    pub name: String,
+    /// What the scenario is for.
+    #[serde(default)]
+    pub description: String,
+    /// First simulated day (local), `YYYY-MM-DD`.
+    pub start: String,
+    /// Last simulated day (local, inclusive), `YYYY-MM-DD`.
+    pub end: String,
+    /// Step length in minutes (divides 60).
+    #[serde(default = "default_step_minutes")]
+    pub step_minutes: u32,
+    /// Seed used when the command line gives none.
+    #[serde(default)]
+    pub seed: u64,
+    /// Local prevailing time as a POSIX TZ rule (default America/Los_Angeles).
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Outdoor temperature model.
+    pub weather: WeatherConfig,
+    /// The CAISO system model.
+    #[serde(default)]
+    pub grid: GridConfig,
+    /// Population segments: who is simulated and whom each agent stands for.
+    #[serde(default)]
+    pub population: Vec<Segment>,
+}
+
+fn default_step_minutes() -> u32 {
+    5
+}
+fn default_timezone() -> String {
+    crate::time::PACIFIC_POSIX_TZ.to_string()
+}
+fn default_true() -> bool {
+    true
+}
+
+// ------------------------------------------------------------------------------------------ weather
+
+/// How outdoor temperature (downtown Los Angeles) is produced.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum WeatherConfig {
+    /// Stochastic daily highs and lows around climate normals, with persistent anomalies and heat waves.
+    Stochastic(Box<StochasticWeather>),
+    /// Replay of an hourly CSV `time,temp_c` (local time), interpolated to the step.
+    Replay(ReplayWeather),
+    /// A fixed sinusoid: `mean_c + amplitude_c * sin(2 pi (h - (peak_hour - 6)) / 24)` (tests, benches).
+    Sine(SineWeather),
+}
+
+/// Parameters of the stochastic weather model.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StochasticWeather {
+    /// Normal daily maximum by month (Jan..Dec), °C.
+    #[serde(default = "la_normal_high_c")]
+    pub normal_high_c: [f64; 12],
+    /// Normal daily minimum by month (Jan..Dec), °C.
+    #[serde(default = "la_normal_low_c")]
+    pub normal_low_c: [f64; 12],
+    /// Day-to-day persistence of the anomaly (AR(1) coefficient, 0..1).
+    #[serde(default = "default_persistence")]
+    pub anomaly_persistence: f64,
+    /// Standard deviation of the daily-high anomaly, °C.
+    #[serde(default = "default_high_sd")]
+    pub high_anomaly_sd_c: f64,
+    /// Standard deviation of the daily-low anomaly, °C.
+    #[serde(default = "default_low_sd")]
+    pub low_anomaly_sd_c: f64,
+    /// Heat-wave regime.
+    #[serde(default)]
+    pub heat_wave: HeatWaveConfig,
+    /// Standard deviation of the day-ahead forecast error of the daily high, °C.
+    #[serde(default = "default_forecast_sd")]
+    pub forecast_error_sd_c: f64,
+    /// Days whose high and low are pinned (e.g. to replay a known heat wave's shape).
+    #[serde(default)]
+    pub days: Vec<DayOverride>,
+}
+
+// NOAA NCEI 1991-2020 U.S. Climate Normals, Los Angeles Downtown (USC), GHCND:USW00093134,
+// monthly mean maximum and minimum temperature (°F: max 68.2 68.6 70.2 72.7 74.5 78.1 83.8 84.8
+// 83.3 78.5 73.1 67.7; min 48.5 49.9 52.1 54.6 58.3 61.5 65.0 65.8 64.4 59.6 52.9 48.0),
+// converted to °C and rounded to 0.1.
+fn la_normal_high_c() -> [f64; 12] {
+    [
+        20.1, 20.3, 21.2, 22.6, 23.6, 25.6, 28.8, 29.3, 28.5, 25.8, 22.8, 19.8,
+    ]
+}
+fn la_normal_low_c() -> [f64; 12] {
+    [
+        9.2, 9.9, 11.2, 12.6, 14.6, 16.4, 18.3, 18.8, 18.0, 15.3, 11.6, 8.9,
+    ]
+}
+fn default_persistence() -> f64 {
+    0.65
+}
+fn default_high_sd() -> f64 {
+    2.6
+}
+fn default_low_sd() -> f64 {
+    1.4
+}
+fn default_forecast_sd() -> f64 {
+    1.5
+}
+
+/// The heat-wave regime: onsets, durations and strength.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeatWaveConfig {
+    /// Probability that a heat wave starts on a given day, by month (Jan..Dec).
+    #[serde(default = "default_onset")]
+    pub onset_prob_by_month: [f64; 12],
+    /// Shortest heat wave, days.
+    #[serde(default = "default_hw_min")]
+    pub min_days: u32,
+    /// Longest heat wave, days.
+    #[serde(default = "default_hw_max")]
+    pub max_days: u32,
+    /// Extra warmth of the daily high at the wave's height, °C.
+    #[serde(default = "default_hw_amp")]
+    pub amplitude_c: Dist,
+    /// Share of the high's extra warmth that the nightly low also gets.
+    #[serde(default = "default_hw_low_share")]
+    pub low_share: f64,
+}
+
+impl Default for HeatWaveConfig {
+    fn default() -> Self {
+        Self {
+            onset_prob_by_month: default_onset(),
+            min_days: default_hw_min(),
+            max_days: default_hw_max(),
+            amplitude_c: default_hw_amp(),
+            low_share: default_hw_low_share(),
+        }
+    }
+}
+
+// Assumption, tuned so that a May-October season has about two multi-day heat waves on average,
+// most often in late summer (downtown LA's hottest spells come in August-October).
+fn default_onset() -> [f64; 12] {
+    [
+        0.0, 0.0, 0.0, 0.002, 0.004, 0.008, 0.012, 0.016, 0.02, 0.012, 0.002, 0.0,
+    ]
+}
+fn default_hw_min() -> u32 {
+    3
+}
+fn default_hw_max() -> u32 {
+    8
+}
+fn default_hw_amp() -> Dist {
+    Dist::Family(DistSpec::Uniform {
+        min: 5.0,
+        max: 10.0,
+    })
+}
+fn default_hw_low_share() -> f64 {
+    0.5
+}
+
+/// A day whose high and low are given rather than drawn.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayOverride {
+    /// Local date `YYYY-MM-DD`.
+    pub date: String,
+    /// Daily maximum, °C.
+    pub high_c: f64,
+    /// Daily minimum, °C.
+    pub low_c: f64,
+}
+
+/// Replay of an hourly temperature file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplayWeather {
+    /// CSV with header `time,temp_c` (`YYYY-MM-DD HH:MM` local); a path relative to the scenario file.
+    pub file: String,
+    /// Standard deviation of the day-ahead forecast error of the daily high, °C.
+    #[serde(default = "default_forecast_sd")]
+    pub forecast_error_sd_c: f64,
+}
+
+/// A fixed daily sinusoid.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SineWeather {
+    /// Daily mean, °C.
+    pub mean_c: f64,
+    /// Half the daily range, °C.
+    pub amplitude_c: f64,
+    /// Hour of the daily maximum (local).
+    pub peak_hour: f64,
+}
+
+// ------------------------------------------------------------------------------------------ grid
+
+/// Where alert levels come from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertSource {
+    /// Derived each step from the modelled reserves and day-ahead forecasts.
+    #[default]
+    Model,
+    /// Replayed from an alert calendar file.
+    Calendar,
+}
+
+/// The CAISO system: demand, supply, reserves and alerts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GridConfig {
+    /// Whether the system is modelled at all (off: only the customers are simulated).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Where alert levels come from.
+    #[serde(default)]
+    pub alerts_from: AlertSource,
+    /// Alert calendar for `alerts_from = "calendar"`: `builtin:caiso-2020`, `builtin:caiso-2022`, or a path.
+    #[serde(default)]
+    pub calendar: Option<String>,
+    /// System demand model.
+    #[serde(default)]
+    pub demand: DemandParams,
+    /// Available supply model.
+    #[serde(default)]
+    pub supply: SupplyParams,
+    /// Alert thresholds and forecasting.
+    #[serde(default)]
+    pub alerts: AlertParams,
+}
+
+impl Default for GridConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            alerts_from: AlertSource::Model,
+            calendar: None,
+            demand: DemandParams::default(),
+            supply: SupplyParams::default(),
+            alerts: AlertParams::default(),
+        }
+    }
+}
+
+/// CAISO system demand: a non-weather load shape plus cooling load driven by temperature.
+///
+/// demand = month_factor × base_mw × shape(hour, day type)
+///        + cooling_shape(hour) × (fast_mw_per_c × (T_fast − balance)+ + slow_mw_per_c × (T_slow − balance)+)
+/// where T_fast and T_slow are exponential averages of outdoor temperature with time constants
+/// `fast_tau_h` and `slow_tau_h` (the slow one carries the build-up of a multi-day heat wave).
+/// Calibrated (see `grid::rules` tests) so that a normal summer weekday peaks at 40-44 GW and a
+/// 2022-like heat wave near 52 GW (CAISO record 52,061 MW, 2022-09-06 16:58).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandParams {
+    /// Non-weather load at the shape's maximum, MW.
+    #[serde(default = "d_base")]
+    pub base_mw: f64,
+    /// Weekday non-weather shape by hour 0..23 (1.0 = base_mw), interpolated within the hour.
+    #[serde(default = "d_weekday_shape")]
+    pub weekday_shape: [f64; 24],
+    /// Weekend and holiday non-weather shape by hour.
+    #[serde(default = "d_weekend_shape")]
+    pub weekend_shape: [f64; 24],
+    /// Seasonal factor on the non-weather load by month (Jan..Dec).
+    #[serde(default = "d_month")]
+    pub month_factor: [f64; 12],
+    /// Temperature below which there is no cooling load, °C.
+    #[serde(default = "d_balance")]
+    pub balance_temp_c: f64,
+    /// Cooling load per °C of the fast temperature average above balance, MW/°C.
+    #[serde(default = "d_fast")]
+    pub fast_mw_per_c: f64,
+    /// Time constant of the fast temperature average, hours.
+    #[serde(default = "d_fast_tau")]
+    pub fast_tau_h: f64,
+    /// Cooling load per °C of the slow temperature average above balance, MW/°C.
+    #[serde(default = "d_slow")]
+    pub slow_mw_per_c: f64,
+    /// Time constant of the slow temperature average, hours.
+    #[serde(default = "d_slow_tau")]
+    pub slow_tau_h: f64,
+    /// Cooling load's diurnal multiplier by hour 0..23.
+    #[serde(default = "d_cooling_shape")]
+    pub cooling_shape: [f64; 24],
+    /// Standard deviation of the daily demand error (what forecasts cannot know), % of demand.
+    #[serde(default = "d_noise")]
+    pub daily_noise_pct: f64,
+}
+
+fn d_base() -> f64 {
+    33_500.0
+}
+// Assumption: shaped like CAISO's summer load net of cooling (overnight trough about 70% of the
+// early-evening maximum), from CAISO's published daily demand curves ("Today's Outlook").
+fn d_weekday_shape() -> [f64; 24] {
+    [
+        0.76, 0.72, 0.70, 0.69, 0.70, 0.74, 0.80, 0.85, 0.88, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95,
+        0.96, 0.98, 1.00, 1.00, 0.99, 0.97, 0.93, 0.87, 0.81,
+    ]
+}
+fn d_weekend_shape() -> [f64; 24] {
+    [
+        0.75, 0.71, 0.68, 0.67, 0.67, 0.68, 0.71, 0.75, 0.79, 0.83, 0.86, 0.88, 0.89, 0.90, 0.91,
+        0.92, 0.94, 0.95, 0.95, 0.94, 0.92, 0.89, 0.84, 0.79,
+    ]
+}
+fn d_month() -> [f64; 12] {
+    [
+        0.92, 0.90, 0.88, 0.87, 0.90, 0.95, 1.0, 1.0, 0.98, 0.94, 0.91, 0.93,
+    ]
+}
+fn d_balance() -> f64 {
+    18.0
+}
+fn d_fast() -> f64 {
+    700.0
+}
+fn d_fast_tau() -> f64 {
+    3.0
+}
+fn d_slow() -> f64 {
+    500.0
+}
+fn d_slow_tau() -> f64 {
+    48.0
+}
+fn d_cooling_shape() -> [f64; 24] {
+    [
+        0.50, 0.46, 0.43, 0.41, 0.40, 0.41, 0.45, 0.52, 0.60, 0.68, 0.76, 0.84, 0.90, 0.95, 0.98,
+        1.00, 1.00, 0.97, 0.90, 0.81, 0.72, 0.65, 0.59, 0.54,
+    ]
+}
+fn d_noise() -> f64 {
+    1.5
+}
+
+impl Default for DemandParams {
+    fn default() -> Self {
+        Self {
+            base_mw: d_base(),
+            weekday_shape: d_weekday_shape(),
+            weekend_shape: d_weekend_shape(),
+            month_factor: d_month(),
+            balance_temp_c: d_balance(),
+            fast_mw_per_c: d_fast(),
+            fast_tau_h: d_fast_tau(),
+            slow_mw_per_c: d_slow(),
+            slow_tau_h: d_slow_tau(),
+            cooling_shape: d_cooling_shape(),
+            daily_noise_pct: d_noise(),
+        }
+    }
+}
+
+/// Available supply: dispatchable fleet (with heat derates and forced outages), solar, wind and imports.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplyParams {
+    /// Dispatchable capacity (gas, nuclear, hydro, geothermal, storage at its evening output), MW.
+    #[serde(default = "s_firm")]
+    pub firm_mw: f64,
+    /// Capacity lost per °C of the fast temperature average above `derate_above_c`, % of firm.
+    #[serde(default = "s_derate")]
+    pub heat_derate_pct_per_c: f64,
+    /// Temperature above which thermal plants derate, °C.
+    #[serde(default = "s_derate_above")]
+    pub derate_above_c: f64,
+    /// Mean share of the firm fleet on forced outage on a day, %.
+    #[serde(default = "s_fo_mean")]
+    pub forced_outage_mean_pct: f64,
+    /// Day-to-day standard deviation of the forced-outage share, percentage points.
+    #[serde(default = "s_fo_sd")]
+    pub forced_outage_sd_pct: f64,
+    /// Expected number of sudden large-unit trips a day.
+    #[serde(default = "s_trip_rate")]
+    pub unit_trips_per_day: f64,
+    /// Size of one trip, MW.
+    #[serde(default = "s_trip_mw")]
+    pub unit_trip_mw: f64,
+    /// How long a tripped unit stays out, hours.
+    #[serde(default = "s_trip_h")]
+    pub unit_trip_hours: f64,
+    /// Solar output under a clear sky with the sun overhead, MW.
+    #[serde(default = "s_solar")]
+    pub solar_mw: f64,
+    /// Exponent on the cosine of the solar zenith angle in the solar profile (below 1: a tracking fleet's broad shoulders).
+    #[serde(default = "s_solar_exp")]
+    pub solar_exponent: f64,
+    /// Latitude of the solar fleet's centre, degrees north.
+    #[serde(default = "s_lat")]
+    pub solar_latitude_deg: f64,
+    /// Longitude of the solar fleet's centre, degrees east (negative west).
+    #[serde(default = "s_lon")]
+    pub solar_longitude_deg: f64,
+    /// Mean wind output, MW.
+    #[serde(default = "s_wind")]
+    pub wind_mw: f64,
+    /// Wind's diurnal multiplier by hour 0..23 (mean about 1).
+    #[serde(default = "s_wind_shape")]
+    pub wind_shape: [f64; 24],
+    /// Net imports available in normal weather, MW.
+    #[serde(default = "s_imports")]
+    pub imports_mw: f64,
+    /// Imports lost per °C of the slow temperature average above `imports_heat_above_c` (West-wide heat), MW/°C.
+    #[serde(default = "s_imports_heat")]
+    pub imports_heat_mw_per_c: f64,
+    /// Slow-average temperature above which imports shrink, °C.
+    #[serde(default = "s_imports_above")]
+    pub imports_heat_above_c: f64,
+}
+
+// Assumptions, calibrated so that 2022-like heat (52 GW) leaves single-digit reserve margins after
+// sunset while a normal summer day does not. Reference points: about 15 GW of utility solar on the
+// CAISO system in 2022 (CAISO Summer Assessment 2022), net imports about 6,500 MW at the tightest
+// point on 2022-09-06 (DOMAIN.md §6).
+fn s_firm() -> f64 {
+    46_000.0
+}
+fn s_derate() -> f64 {
+    0.4
+}
+fn s_derate_above() -> f64 {
+    28.0
+}
+fn s_fo_mean() -> f64 {
+    5.0
+}
+fn s_fo_sd() -> f64 {
+    1.5
+}
+fn s_trip_rate() -> f64 {
+    0.3
+}
+fn s_trip_mw() -> f64 {
+    750.0
+}
+fn s_trip_h() -> f64 {
+    6.0
+}
+fn s_solar() -> f64 {
+    15_500.0
+}
+fn s_solar_exp() -> f64 {
+    0.5
+}
+fn s_lat() -> f64 {
+    35.0
+}
+fn s_lon() -> f64 {
+    -118.5
+}
+fn s_wind() -> f64 {
+    2_500.0
+}
+fn s_wind_shape() -> [f64; 24] {
+    [
+        1.15, 1.12, 1.08, 1.04, 1.0, 0.96, 0.9, 0.82, 0.74, 0.68, 0.66, 0.68, 0.74, 0.82, 0.92,
+        1.02, 1.12, 1.2, 1.26, 1.3, 1.3, 1.27, 1.22, 1.18,
+    ]
+}
+fn s_imports() -> f64 {
+    9_500.0
+}
+fn s_imports_heat() -> f64 {
+    450.0
+}
+fn s_imports_above() -> f64 {
+    24.0
+}
+
+impl Default for SupplyParams {
+    fn default() -> Self {
+        Self {
+            firm_mw: s_firm(),
+            heat_derate_pct_per_c: s_derate(),
+            derate_above_c: s_derate_above(),
+            forced_outage_mean_pct: s_fo_mean(),
+            forced_outage_sd_pct: s_fo_sd(),
+            unit_trips_per_day: s_trip_rate(),
+            unit_trip_mw: s_trip_mw(),
+            unit_trip_hours: s_trip_h(),
+            solar_mw: s_solar(),
+            solar_exponent: s_solar_exp(),
+            solar_latitude_deg: s_lat(),
+            solar_longitude_deg: s_lon(),
+            wind_mw: s_wind(),
+            wind_shape: s_wind_shape(),
+            imports_mw: s_imports(),
+            imports_heat_mw_per_c: s_imports_heat(),
+            imports_heat_above_c: s_imports_above(),
+        }
+    }
+}
+
+/// Alert thresholds on the operating reserve margin, and day-ahead alerting.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertParams {
+    /// Real-time reserve margin below which EEA 1 is declared, %.
+    #[serde(default = "a_eea1")]
+    pub eea1_margin_pct: f64,
+    /// Real-time reserve margin below which EEA 2 is declared, %.
+    #[serde(default = "a_eea2")]
+    pub eea2_margin_pct: f64,
+    /// Real-time reserve margin below which EEA 3 is declared (minimum contingency reserves), %.
+    #[serde(default = "a_eea3")]
+    pub eea3_margin_pct: f64,
+    /// During EEA 3, firm load is shed so that the margin does not fall below this, %.
+    #[serde(default = "a_shed")]
+    pub shed_margin_pct: f64,
+    /// Once declared, an EEA level lasts at least this long, minutes.
+    #[serde(default = "a_min_dur")]
+    pub min_duration_minutes: u32,
+    /// Margin above a level's threshold, in percentage points, needed to step down.
+    #[serde(default = "a_hyst")]
+    pub clear_hysteresis_pct: f64,
+    /// When the day-ahead assessment for tomorrow is made (local `HH:MM`).
+    #[serde(default = "a_issue")]
+    pub day_ahead_issue_time: String,
+    /// Forecast margin (at the tightest hour of tomorrow's alert window) below which a Flex Alert is issued, %.
+    #[serde(default = "a_flex")]
+    pub flex_alert_margin_pct: f64,
+    /// Forecast margin below which an EEA Watch is issued, %.
+    #[serde(default = "a_watch")]
+    pub eea_watch_margin_pct: f64,
+    /// Start of the Flex Alert / EEA Watch window (local `HH:MM`).
+    #[serde(default = "a_win_start")]
+    pub alert_window_start: String,
+    /// End of the Flex Alert / EEA Watch window (local `HH:MM`).
+    #[serde(default = "a_win_end")]
+    pub alert_window_end: String,
+}
+
+// Assumptions in the spirit of CAISO Operating Procedure 4420 (contingency reserves of about 6%
+// of load; EEA 3 when they cannot be maintained). Users tune these per study.
+fn a_eea1() -> f64 {
+    10.0
+}
+fn a_eea2() -> f64 {
+    8.0
+}
+fn a_eea3() -> f64 {
+    6.0
+}
+fn a_shed() -> f64 {
+    3.0
+}
+fn a_min_dur() -> u32 {
+    60
+}
+fn a_hyst() -> f64 {
+    1.0
+}
+fn a_issue() -> String {
+    "10:00".into()
+}
+fn a_flex() -> f64 {
+    20.0
+}
+fn a_watch() -> f64 {
+    12.0
+}
+fn a_win_start() -> String {
+    "16:00".into()
+}
+fn a_win_end() -> String {
+    "21:00".into()
+}
+
+impl Default for AlertParams {
+    fn default() -> Self {
+        Self {
+            eea1_margin_pct: a_eea1(),
+            eea2_margin_pct: a_eea2(),
+            eea3_margin_pct: a_eea3(),
+            shed_margin_pct: a_shed(),
+            min_duration_minutes: a_min_dur(),
+            clear_hysteresis_pct: a_hyst(),
+            day_ahead_issue_time: a_issue(),
+            flex_alert_margin_pct: a_flex(),
+            eea_watch_margin_pct: a_watch(),
+            alert_window_start: a_win_start(),
+            alert_window_end: a_win_end(),
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------ population
+
+/// Customer class (DOMAIN.md §1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerClass {
+    /// Homes.
+    Residential,
+    /// Businesses: offices, shops, schools.
+    Commercial,
+    /// Factories and large facilities.
+    Industrial,
+    /// Agricultural and pumping accounts.
+    Agricultural,
+}
+
+impl CustomerClass {
+    /// All classes in report order.
+    pub const ALL: [CustomerClass; 4] = [
+        Self::Residential,
+        Self::Commercial,
+        Self::Industrial,
+        Self::Agricultural,
+    ];
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Residential => "residential",
+            Self::Commercial => "commercial",
+            Self::Industrial => "industrial",
+            Self::Agricultural => "agricultural",
+        }
+    }
+}
+
+/// Who supplies the customer's energy (DOMAIN.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ServiceType {
+    /// SCE supplies energy.
+    Bundled,
+    /// An Electric Service Provider supplies energy.
+    DirectAccess,
+    /// A Community Choice Aggregator supplies energy.
+    #[serde(rename = "CCA")]
+    Cca,
+}
+
+/// The customer's meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeterType {
+    /// Interval data recorder.
+    Idr,
+    /// Edison SmartConnect smart meter.
+    SmartMeter,
+    /// No interval meter.
+    None,
+}
+
+/// A population segment: `agents` simulated customers standing for `customers` real ones.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// Segment name, used in reports.
+    pub name: String,
+    /// Customer class.
+    pub class: CustomerClass,
+    /// Number of simulated agents.
+    pub agents: u32,
+    /// Number of real customers they represent (each agent's weight is customers / agents).
+    pub customers: f64,
+    /// Shares of service types.
+    #[serde(default = "bundled_only")]
+    pub service_type: Shares<ServiceType>,
+    /// Shares of rate schedules (names as in the tariff book, e.g. `TOU-GS-1`).
+    #[serde(default)]
+    pub rate_schedule: Option<Shares<String>>,
+    /// Shares of meter types.
+    #[serde(default = "smart_meters")]
+    pub meter: Shares<MeterType>,
+    /// Share of customers located in a disadvantaged community.
+    #[serde(default)]
+    pub dac_share: f64,
+    /// Maximum demand, kW (required for commercial and industrial; derived for others when absent).
+    #[serde(default)]
+    pub max_demand_kw: Option<Dist>,
+    /// Device ownership shares.
+    #[serde(default)]
+    pub devices: DeviceShares,
+    /// Central air conditioner and house parameters (residential and commercial A/C owners).
+    #[serde(default)]
+    pub ac: AcParams,
+    /// Residential non-A/C load.
+    #[serde(default)]
+    pub base_load: BaseLoadParams,
+    /// Commercial and industrial building load.
+    #[serde(default)]
+    pub building: Option<BuildingParams>,
+    /// Agricultural pump.
+    #[serde(default)]
+    pub pump: Option<PumpParams>,
+}
+
+fn bundled_only() -> Shares<ServiceType> {
+    Shares::only(ServiceType::Bundled)
+}
+fn smart_meters() -> Shares<MeterType> {
+    Shares::only(MeterType::SmartMeter)
+}
+
+/// Shares of customers owning each device (conditional shares say what they are conditional on).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceShares {
+    /// Share with a working central A/C.
+    #[serde(default)]
+    pub central_ac: f64,
+    /// Share of A/C owners with a qualified Wi-Fi smart thermostat.
+    #[serde(default)]
+    pub smart_thermostat: f64,
+    /// Share of A/C owners with an A/C cycling switch installed.
+    #[serde(default)]
+    pub cycling_switch: f64,
+    /// Share with a backup generator.
+    #[serde(default)]
+    pub backup_generator: f64,
+    /// Share of backup generators that are fossil-fuelled (prohibited resources).
+    #[serde(default)]
+    pub generator_fossil_share: f64,
+    /// Backup generator size as a share of maximum demand.
+    #[serde(default = "gen_size")]
+    pub generator_size_share: Dist,
+    /// Share with battery storage.
+    #[serde(default)]
+    pub battery: f64,
+    /// Battery energy, kWh.
+    #[serde(default = "battery_kwh")]
+    pub battery_kwh: Dist,
+    /// Battery power, kW.
+    #[serde(default = "battery_kw")]
+    pub battery_kw: Dist,
+    /// Share with automated demand response controls (EMS / Auto-DR).
+    #[serde(default)]
+    pub auto_dr: f64,
+    /// Share of pumps with a utility control device (AP-I).
+    #[serde(default)]
+    pub pump_control: f64,
+}
+
+impl Default for DeviceShares {
+    fn default() -> Self {
+        Self {
+            central_ac: 0.0,
+            smart_thermostat: 0.0,
+            cycling_switch: 0.0,
+            backup_generator: 0.0,
+            generator_fossil_share: 0.0,
+            generator_size_share: gen_size(),
+            battery: 0.0,
+            battery_kwh: battery_kwh(),
+            battery_kw: battery_kw(),
+            auto_dr: 0.0,
+            pump_control: 0.0,
+        }
+    }
+}
+
+fn gen_size() -> Dist {
+    Dist::Fixed(0.5)
+}
+fn battery_kwh() -> Dist {
+    Dist::Fixed(13.5)
+}
+fn battery_kw() -> Dist {
+    Dist::Fixed(5.0)
+}
+
+/// First-order thermal model of a building and its central A/C (DOMAIN.md §6: COP about 3.5,
+/// deadband 2 °F, time constant of several hours; a 4-ton unit draws about 3-4 kW).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcParams {
+    /// Cooling capacity, tons (1 ton = 3.517 kW thermal).
+    #[serde(default = "ac_tons")]
+    pub tons: Dist,
+    /// Coefficient of performance (thermal kW per electric kW).
+    #[serde(default = "ac_cop")]
+    pub cop: Dist,
+    /// Envelope thermal resistance, °C/kW.
+    #[serde(default = "ac_r")]
+    pub r_c_per_kw: Dist,
+    /// Thermal capacitance, kWh/°C.
+    #[serde(default = "ac_c")]
+    pub c_kwh_per_c: Dist,
+    /// Thermostat setpoint, °C.
+    #[serde(default = "ac_sp")]
+    pub setpoint_c: Dist,
+    /// Thermostat deadband (full width), °C.
+    #[serde(default = "ac_db")]
+    pub deadband_c: f64,
+    /// Internal heat gains, kW.
+    #[serde(default = "ac_qint")]
+    pub internal_gain_kw: Dist,
+}
+
+fn ac_tons() -> Dist {
+    Dist::Family(DistSpec::Normal {
+        mean: 3.5,
+        sd: 0.8,
+        min: Some(1.5),
+        max: Some(6.0),
+    })
+}
+fn ac_cop() -> Dist {
+    Dist::Family(DistSpec::Normal {
+        mean: 3.5,
+        sd: 0.4,
+        min: Some(2.5),
+        max: Some(5.0),
+    })
+}
+fn ac_r() -> Dist {
+    Dist::Family(DistSpec::Uniform { min: 1.8, max: 3.2 })
+}
+fn ac_c() -> Dist {
+    Dist::Family(DistSpec::Uniform { min: 2.0, max: 4.0 })
+}
+fn ac_sp() -> Dist {
+    Dist::Family(DistSpec::Normal {
+        mean: 24.0,
+        sd: 1.0,
+        min: Some(21.0),
+        max: Some(27.0),
+    })
+}
+fn ac_db() -> f64 {
+    10.0 / 9.0 // 2 °F
+}
+fn ac_qint() -> Dist {
+    Dist::Fixed(0.5)
+}
+
+impl Default for AcParams {
+    fn default() -> Self {
+        Self {
+            tons: ac_tons(),
+            cop: ac_cop(),
+            r_c_per_kw: ac_r(),
+            c_kwh_per_c: ac_c(),
+            setpoint_c: ac_sp(),
+            deadband_c: ac_db(),
+            internal_gain_kw: ac_qint(),
+        }
+    }
+}
+
+/// A home's load other than central A/C: a daily shape times a level, with noise.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseLoadParams {
+    /// Mean non-A/C load, kW.
+    #[serde(default = "bl_mean")]
+    pub mean_kw: Dist,
+    /// Diurnal shape by hour 0..23 (mean about 1).
+    #[serde(default = "bl_shape")]
+    pub shape: [f64; 24],
+    /// Step-to-step noise, as a share of the load.
+    #[serde(default = "bl_noise")]
+    pub noise_share: f64,
+}
+
+fn bl_mean() -> Dist {
+    Dist::Family(DistSpec::Lognormal {
+        median: 0.6,
+        sigma: 0.35,
+        min: Some(0.15),
+        max: Some(3.0),
+    })
+}
+// Assumption: a typical California residential non-cooling load shape (morning and evening peaks).
+fn bl_shape() -> [f64; 24] {
+    [
+        0.70, 0.62, 0.58, 0.56, 0.56, 0.62, 0.80, 0.98, 1.00, 0.92, 0.86, 0.84, 0.84, 0.86, 0.90,
+        0.98, 1.10, 1.30, 1.48, 1.55, 1.50, 1.36, 1.12, 0.86,
+    ]
+}
+fn bl_noise() -> f64 {
+    0.15
+}
+
+impl Default for BaseLoadParams {
+    fn default() -> Self {
+        Self {
+            mean_kw: bl_mean(),
+            shape: bl_shape(),
+            noise_share: bl_noise(),
+        }
+    }
+}
+
+/// A commercial or industrial facility's load, in shares of its maximum demand.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildingParams {
+    /// Always-on load, share of max demand.
+    pub base_share: Dist,
+    /// Extra load while open (lighting, plug, equipment), share of max demand.
+    pub occupied_share: Dist,
+    /// HVAC load at the design temperature, share of max demand.
+    pub hvac_share: Dist,
+    /// Process load (industrial), share of max demand.
+    #[serde(default = "zero")]
+    pub process_share: Dist,
+    /// Outdoor temperature at which HVAC load starts, °C.
+    #[serde(default = "bp_balance")]
+    pub balance_temp_c: f64,
+    /// Outdoor temperature at which HVAC load reaches `hvac_share`, °C.
+    #[serde(default = "bp_design")]
+    pub design_temp_c: f64,
+    /// Opening hour (local, 0-24).
+    #[serde(default = "bp_open")]
+    pub open_hour: f64,
+    /// Closing hour (local, 0-24).
+    #[serde(default = "bp_close")]
+    pub close_hour: f64,
+    /// Share of the occupied load on weekends and holidays.
+    #[serde(default = "bp_weekend")]
+    pub weekend_factor: f64,
+    /// Step-to-step noise of the process and occupied load, share.
+    #[serde(default = "bp_noise")]
+    pub noise_share: f64,
+    /// Share of the load that can be curtailed in an event without stopping the business.
+    #[serde(default = "bp_flex")]
+    pub flexible_share: Dist,
+}
+
+fn zero() -> Dist {
+    Dist::Fixed(0.0)
+}
+fn bp_balance() -> f64 {
+    16.0
+}
+fn bp_design() -> f64 {
+    38.0
+}
+fn bp_open() -> f64 {
+    7.0
+}
+fn bp_close() -> f64 {
+    19.0
+}
+fn bp_weekend() -> f64 {
+    0.4
+}
+fn bp_noise() -> f64 {
+    0.05
+}
+fn bp_flex() -> Dist {
+    Dist::Family(DistSpec::Uniform {
+        min: 0.05,
+        max: 0.3,
+    })
+}
+
+/// An agricultural pump and its daily run schedule.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PumpParams {
+    /// Connected load, horsepower.
+    pub horsepower: Dist,
+    /// Motor efficiency (kW = hp × 0.7457 / efficiency).
+    #[serde(default = "pp_eff")]
+    pub motor_efficiency: f64,
+    /// Hours of pumping a day in season.
+    pub hours_per_day: Dist,
+    /// Probability that a day's run starts in the evening (18:00-24:00) rather than the morning (05:00-10:00).
+    #[serde(default = "pp_night")]
+    pub night_start_share: f64,
+    /// Months (1-12) in which the pump runs.
+    #[serde(default = "pp_months")]
+    pub months: Vec<u32>,
+}
+
+fn pp_eff() -> f64 {
+    0.9
+}
+fn pp_night() -> f64 {
+    0.5
+}
+fn pp_months() -> Vec<u32> {
+    (3..=10).collect()
+}

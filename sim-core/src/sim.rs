@@ -1,0 +1,246 @@
+//! The facade: the only door into a run for the command line, the browser, benches and tests.
+
+use crate::customers::{HouseSpec, Segments, spawn_houses, spawn_population};
+use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
+use crate::grid::{AlertLevel, GridState};
+use crate::metrics::{Metrics, PopulationLoad, RunSummary, StepRecord};
+use crate::rng::SimRng;
+use crate::scenario::ValidScenario;
+use crate::schedule::build_schedule;
+use crate::time::Clock;
+use crate::weather::Weather;
+use bevy_ecs::prelude::*;
+use serde::Serialize;
+
+/// A simulation run.
+pub struct Sim {
+    world: World,
+    schedule: Schedule,
+    name: String,
+    seed: u64,
+    agents: u64,
+    customers: f64,
+}
+
+/// The state of a run at its latest step, for dashboards.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Snapshot {
+    /// Steps done.
+    pub step: u64,
+    /// Steps in the run.
+    pub steps_total: u64,
+    /// Local time of the latest step (RFC 3339), empty before the first.
+    pub time: String,
+    /// Outdoor temperature, °C.
+    pub outdoor_temp_c: f64,
+    /// System load, MW.
+    pub system_load_mw: f64,
+    /// Available supply, MW.
+    pub supply_mw: f64,
+    /// Reserve margin, %.
+    pub reserve_margin_pct: f64,
+    /// Highest alert in effect.
+    pub alert: AlertLevel,
+    /// Simulated customers' load, MW.
+    pub customers_load_mw: f64,
+    /// Firm load shed, MW.
+    pub unserved_mw: f64,
+}
+
+impl Sim {
+    /// A run of `scn` with `seed`: builds the world, spawns the population, and is ready to step.
+    pub fn new(scn: &ValidScenario, seed: u64) -> Self {
+        Self::build(scn, seed, false)
+    }
+
+    fn build(scn: &ValidScenario, seed: u64, strict: bool) -> Self {
+        let rng = SimRng::new(seed);
+        let s = scn.scenario();
+        let mut world = World::new();
+        // Validation checked that the clock can be built; fall back to a one-day run defensively.
+        let clock = Clock::new(scn.tz.clone(), scn.first, scn.last, s.step_minutes)
+            .or_else(|_| Clock::new(scn.tz.clone(), scn.first, scn.first, 60))
+            .unwrap_or_else(|_| unreachable_clock());
+        let weather = Weather::new(scn, &rng);
+        let grid_on = s.grid.enabled;
+        if grid_on {
+            // Start the temperature averages at the first day's mean.
+            let first = weather
+                .day(clock.now.day)
+                .map_or(weather.temp_c, |d| 0.5 * (d.high_c + d.low_c));
+            world.insert_resource(GridState::new(scn, &rng, first));
+        }
+        world.insert_resource(weather);
+        world.insert_resource(clock);
+        world.insert_resource(AcControl::default());
+        world.insert_resource(Coupling(grid_on));
+        world.insert_resource(NoiseKey {
+            load: rng.stream("load-noise"),
+            pumps: rng.stream("pumps"),
+        });
+        world.insert_resource(PopulationLoad::default());
+        world.insert_resource(Metrics::default());
+        let segments = spawn_population(&mut world, scn, &rng);
+        world.insert_resource(segments);
+        Self {
+            world,
+            schedule: build_schedule(grid_on, strict),
+            name: s.name.clone(),
+            seed,
+            agents: scn.agents(),
+            customers: scn.customers_represented(),
+        }
+    }
+
+    /// Builds the schedule with ambiguity detection as an error (for tests).
+    pub fn check_schedule(scn: &ValidScenario) -> Result<(), String> {
+        let mut sim = Self::build(scn, 0, true);
+        sim.schedule
+            .initialize(&mut sim.world)
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
+    }
+
+    /// Adds explicit houses (benches and peer comparisons); they get ids after the population's.
+    pub fn spawn_houses(&mut self, houses: &[HouseSpec]) {
+        let first = self.agents as u32;
+        let step = self.clock().step_minutes;
+        spawn_houses(&mut self.world, houses, first, step);
+        self.agents += houses.len() as u64;
+        self.customers += houses.len() as f64;
+    }
+
+    /// Issues a direct load control (A/C cycling) command.
+    pub fn command_cycling(&mut self, cmd: CyclingCommand) {
+        self.world.resource_mut::<AcControl>().commands.push(cmd);
+    }
+
+    /// Runs one step; false when the run had already finished.
+    pub fn step(&mut self) -> bool {
+        if self.clock().finished() {
+            return false;
+        }
+        self.schedule.run(&mut self.world);
+        self.world.resource_mut::<Clock>().advance();
+        true
+    }
+
+    /// Runs until the clock reaches `utc_s` (or the end).
+    pub fn run_until(&mut self, utc_s: i64) {
+        while self.clock().now.utc_s < utc_s && self.step() {}
+    }
+
+    /// Runs at most `n` steps; returns how many ran.
+    pub fn run_steps(&mut self, n: u64) -> u64 {
+        let mut k = 0;
+        while k < n && self.step() {
+            k += 1;
+        }
+        k
+    }
+
+    /// Runs to the end.
+    pub fn run_to_end(&mut self) {
+        while self.step() {}
+    }
+
+    /// Whether every step has run.
+    pub fn finished(&self) -> bool {
+        self.clock().finished()
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        self.world.resource::<Clock>()
+    }
+
+    /// The run's seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Everything recorded so far.
+    pub fn metrics(&self) -> &Metrics {
+        self.world.resource::<Metrics>()
+    }
+
+    /// The population segments.
+    pub fn segments(&self) -> &Segments {
+        self.world.resource::<Segments>()
+    }
+
+    /// The grid state, when the grid is modelled.
+    pub fn grid(&self) -> Option<&GridState> {
+        self.world.get_resource::<GridState>()
+    }
+
+    /// The weather.
+    pub fn weather(&self) -> &Weather {
+        self.world.resource::<Weather>()
+    }
+
+    /// Read access to the world (for views and tests).
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// Mutable access to the world (for tests that set up special cases).
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The latest step's state.
+    pub fn snapshot(&self) -> Snapshot {
+        let c = self.clock();
+        let last: Option<&StepRecord> = self.metrics().steps.last();
+        Snapshot {
+            step: c.step,
+            steps_total: c.steps_total,
+            time: last.map(|r| r.time.rfc3339()).unwrap_or_default(),
+            outdoor_temp_c: last.map_or(f64::NAN, |r| r.outdoor_temp_c),
+            system_load_mw: last.map_or(0.0, |r| r.system_load_mw),
+            supply_mw: last.map_or(0.0, |r| r.supply_mw),
+            reserve_margin_pct: last.map_or(f64::NAN, |r| r.reserve_margin_pct),
+            alert: last.map_or(AlertLevel::None, |r| r.alert),
+            customers_load_mw: last.map_or(0.0, |r| r.customers_load_mw),
+            unserved_mw: last.map_or(0.0, |r| r.unserved_mw),
+        }
+    }
+
+    /// The run's summary (so far).
+    pub fn summary(&self) -> RunSummary {
+        let c = self.clock();
+        let end = c
+            .local(c.utc_of_step(c.step))
+            .map(|s| s.rfc3339())
+            .unwrap_or_default();
+        let issued = self.grid().map(|g| g.issued.as_slice()).unwrap_or(&[]);
+        let local = |utc: i64| c.local(utc).map(|s| s.rfc3339()).unwrap_or_default();
+        RunSummary::from_steps(
+            &self.name,
+            self.seed,
+            c.step_minutes,
+            self.agents,
+            self.customers,
+            &self.metrics().steps,
+            end,
+            issued,
+            &local,
+        )
+    }
+}
+
+fn unreachable_clock() -> Clock {
+    // A fixed, valid clock: 2000-01-01, one hour, UTC. Only reached if validation let through a bad horizon.
+    let tz = jiff::tz::TimeZone::UTC;
+    let d = jiff::civil::date(2000, 1, 1);
+    match Clock::new(tz, d, d, 60) {
+        Ok(c) => c,
+        Err(_) => unreachable_clock_panic(),
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_clock_panic() -> Clock {
+    panic!("a one-day UTC clock always builds")
+}

@@ -1,0 +1,287 @@
+//! The simulation clock: fixed steps in absolute time, read in local prevailing time.
+
+use super::calendar::{DayType, day_type};
+use bevy_ecs::prelude::Resource;
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+
+/// America/Los_Angeles as a POSIX TZ rule: PST (UTC-8), and PDT (UTC-7) from 02:00 on the second
+/// Sunday of March to 02:00 on the first Sunday of November (US rule since 2007).
+pub const PACIFIC_POSIX_TZ: &str = "PST8PDT,M3.2.0,M11.1.0";
+
+/// Days since 1970-01-01 of a civil date (H. Hinnant's `days_from_civil`).
+pub fn day_number(d: Date) -> i64 {
+    let y = i64::from(d.year()) - i64::from(d.month() <= 2);
+    let m = i64::from(d.month());
+    let day = i64::from(d.day());
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Parses `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    if !ok {
+        return Err(format!("`{s}` is not a date: expected YYYY-MM-DD"));
+    }
+    s.parse::<Date>()
+        .map_err(|e| format!("`{s}` is not a valid date: {e}"))
+}
+
+/// Parses `HH:MM` (00:00 to 24:00) to minutes after midnight.
+pub fn parse_hhmm(s: &str) -> Result<u32, String> {
+    let bad = || format!("`{s}` is not a time of day: expected HH:MM");
+    let (h, m) = s.split_once(':').ok_or_else(bad)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(bad());
+    }
+    let h: u32 = h.parse().map_err(|_| bad())?;
+    let m: u32 = m.parse().map_err(|_| bad())?;
+    if m >= 60 || h > 24 || (h == 24 && m != 0) {
+        return Err(bad());
+    }
+    Ok(h * 60 + m)
+}
+
+/// Parses a local date and time `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM` to (date, minute of day).
+pub fn parse_local_datetime(s: &str) -> Result<(Date, u32), String> {
+    let bad = || format!("`{s}` is not a local date and time: expected YYYY-MM-DD HH:MM");
+    if s.len() != 16 {
+        return Err(bad());
+    }
+    let (d, rest) = s.split_at(10);
+    if !(rest.starts_with(' ') || rest.starts_with('T')) {
+        return Err(bad());
+    }
+    let date = parse_date(d).map_err(|_| bad())?;
+    let minute = parse_hhmm(&rest[1..]).map_err(|_| bad())?;
+    if minute >= 24 * 60 {
+        return Err(bad());
+    }
+    Ok((date, minute))
+}
+
+/// One instant read on the local clock.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LocalStamp {
+    /// Seconds since the Unix epoch (UTC).
+    pub utc_s: i64,
+    /// Local date.
+    pub date: Date,
+    /// Minutes after local midnight.
+    pub minute_of_day: u32,
+    /// Offset from UTC in minutes (e.g. -420 for PDT).
+    pub offset_minutes: i32,
+    /// Weekday, weekend or holiday.
+    pub day_type: DayType,
+    /// Days since 1970-01-01 of the local date.
+    pub day: i64,
+}
+
+impl LocalStamp {
+    /// Hour of day as a real number: minute_of_day / 60, correctly rounded.
+    pub fn hour_f64(&self) -> f64 {
+        f64::from(self.minute_of_day) / 60.0
+    }
+
+    /// RFC 3339 text with the local offset, e.g. `2022-09-06T17:00-07:00`.
+    pub fn rfc3339(&self) -> String {
+        let off = self.offset_minutes;
+        let sign = if off < 0 { '-' } else { '+' };
+        let a = off.unsigned_abs();
+        format!(
+            "{}T{:02}:{:02}{}{:02}:{:02}",
+            self.date,
+            self.minute_of_day / 60,
+            self.minute_of_day % 60,
+            sign,
+            a / 60,
+            a % 60
+        )
+    }
+
+    /// Local `YYYY-MM-DD HH:MM`.
+    pub fn local_text(&self) -> String {
+        format!(
+            "{} {:02}:{:02}",
+            self.date,
+            self.minute_of_day / 60,
+            self.minute_of_day % 60
+        )
+    }
+}
+
+/// The simulation clock (a resource): the current step and its local time.
+#[derive(Resource, Clone, Debug)]
+pub struct Clock {
+    tz: TimeZone,
+    /// Step length in minutes.
+    pub step_minutes: u32,
+    /// Index of the current step (the interval [now, now + step)).
+    pub step: u64,
+    /// Number of steps in the run.
+    pub steps_total: u64,
+    start_utc_s: i64,
+    /// The current step's start, in local time.
+    pub now: LocalStamp,
+}
+
+impl Clock {
+    /// A clock from local midnight of `first` to local midnight after `last`, in `tz`.
+    pub fn new(tz: TimeZone, first: Date, last: Date, step_minutes: u32) -> Result<Self, String> {
+        let start = local_to_utc(&tz, first, 0)?;
+        let end = local_to_utc(&tz, last.tomorrow().map_err(|e| e.to_string())?, 0)?;
+        let step_s = i64::from(step_minutes) * 60;
+        if step_s <= 0 || end <= start {
+            return Err("the run must cover at least one step".into());
+        }
+        let steps_total = ((end - start) / step_s) as u64;
+        let now = stamp(&tz, start)?;
+        Ok(Self {
+            tz,
+            step_minutes,
+            step: 0,
+            steps_total,
+            start_utc_s: start,
+            now,
+        })
+    }
+
+    /// Step length in hours.
+    pub fn dt_hours(&self) -> f64 {
+        f64::from(self.step_minutes) / 60.0
+    }
+
+    /// Whether every step has run.
+    pub fn finished(&self) -> bool {
+        self.step >= self.steps_total
+    }
+
+    /// Moves to the next step.
+    pub fn advance(&mut self) {
+        self.step += 1;
+        let t = self.utc_of_step(self.step);
+        // Every instant in range converts (checked when the clock was made).
+        if let Ok(s) = stamp(&self.tz, t) {
+            self.now = s;
+        }
+    }
+
+    /// UTC seconds at the start of step `k`.
+    pub fn utc_of_step(&self, k: u64) -> i64 {
+        self.start_utc_s + k as i64 * i64::from(self.step_minutes) * 60
+    }
+
+    /// The local reading of an arbitrary UTC instant.
+    pub fn local(&self, utc_s: i64) -> Option<LocalStamp> {
+        stamp(&self.tz, utc_s).ok()
+    }
+
+    /// UTC seconds of a local date and minute (the earlier instant when ambiguous).
+    pub fn utc_of_local(&self, date: Date, minute_of_day: u32) -> Result<i64, String> {
+        local_to_utc(&self.tz, date, minute_of_day)
+    }
+
+    /// The time zone.
+    pub fn tz(&self) -> &TimeZone {
+        &self.tz
+    }
+}
+
+fn local_to_utc(tz: &TimeZone, date: Date, minute_of_day: u32) -> Result<i64, String> {
+    let dt: DateTime = date.at((minute_of_day / 60) as i8, (minute_of_day % 60) as i8, 0, 0);
+    let ts = tz
+        .to_ambiguous_timestamp(dt)
+        .earlier()
+        .map_err(|e| e.to_string())?;
+    Ok(ts.as_second())
+}
+
+fn stamp(tz: &TimeZone, utc_s: i64) -> Result<LocalStamp, String> {
+    let ts = Timestamp::from_second(utc_s).map_err(|e| e.to_string())?;
+    let dt = tz.to_datetime(ts);
+    let off = tz.to_offset(ts).seconds() / 60;
+    let date = dt.date();
+    Ok(LocalStamp {
+        utc_s,
+        date,
+        minute_of_day: dt.hour() as u32 * 60 + dt.minute() as u32,
+        offset_minutes: off,
+        day_type: day_type(date),
+        day: day_number(date),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn pacific() -> TimeZone {
+        TimeZone::posix(PACIFIC_POSIX_TZ).expect("valid rule")
+    }
+
+    #[test]
+    fn a_summer_day_has_288_five_minute_steps_in_pdt() {
+        let c = Clock::new(pacific(), date(2022, 9, 6), date(2022, 9, 6), 5).unwrap();
+        assert_eq!(c.steps_total, 288);
+        assert_eq!(c.now.offset_minutes, -420);
+        assert_eq!(c.now.rfc3339(), "2022-09-06T00:00-07:00");
+    }
+
+    #[test]
+    fn dst_days_have_23_and_25_hours() {
+        let spring = Clock::new(pacific(), date(2022, 3, 13), date(2022, 3, 13), 60).unwrap();
+        assert_eq!(spring.steps_total, 23);
+        let fall = Clock::new(pacific(), date(2022, 11, 6), date(2022, 11, 6), 60).unwrap();
+        assert_eq!(fall.steps_total, 25);
+        let mut c = spring;
+        let mut hours = vec![];
+        while !c.finished() {
+            hours.push(c.now.minute_of_day / 60);
+            c.advance();
+        }
+        assert_eq!(&hours[..4], &[0, 1, 3, 4]);
+    }
+
+    #[test]
+    fn advancing_reads_local_time_and_day_type() {
+        let mut c = Clock::new(pacific(), date(2022, 9, 5), date(2022, 9, 6), 5).unwrap();
+        assert_eq!(c.now.day_type, DayType::Holiday);
+        for _ in 0..(288 + 12 * 17 + 3) {
+            c.advance();
+        }
+        assert_eq!(c.now.local_text(), "2022-09-06 17:15");
+        assert_eq!(c.now.day_type, DayType::Weekday);
+        assert_eq!(c.now.hour_f64(), 17.25);
+    }
+
+    #[test]
+    fn day_numbers_match_the_unix_epoch() {
+        assert_eq!(day_number(date(1970, 1, 1)), 0);
+        assert_eq!(day_number(date(2022, 9, 6)), 19_241);
+        assert_eq!(
+            day_number(date(2000, 3, 1)) - day_number(date(2000, 2, 28)),
+            2
+        );
+    }
+
+    #[test]
+    fn parsing_rejects_malformed_text() {
+        assert_eq!(parse_hhmm("16:30"), Ok(990));
+        assert_eq!(parse_hhmm("24:00"), Ok(1440));
+        assert!(parse_hhmm("4pm").is_err());
+        assert!(parse_hhmm("16:60").is_err());
+        assert!(parse_date("2022-9-6").is_err());
+        assert!(parse_date("2022-02-30").is_err());
+        assert_eq!(
+            parse_local_datetime("2022-09-06 17:17").map(|x| x.1),
+            Ok(17 * 60 + 17)
+        );
+        assert!(parse_local_datetime("2022-09-06 24:00").is_err());
+    }
+}

@@ -1,0 +1,10 @@
+//! Time: the simulation clock in local prevailing time, and the utility's holiday calendar.
+
+mod calendar;
+mod clock;
+
+pub use calendar::{DayType, HolidayRule, day_type, holiday_name, holidays_in_year, is_holiday};
+pub use clock::{
+    Clock, LocalStamp, PACIFIC_POSIX_TZ, day_number, parse_date, parse_hhmm, parse_local_datetime,
+};
+pub use jiff::civil::{Date, Weekday};
