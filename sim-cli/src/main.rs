@@ -20,6 +20,14 @@ enum Command {
     Run(cmd::run::RunArgs),
     /// Validate a scenario and print `ok` or the errors.
     Check(cmd::check::CheckArgs),
+    /// Judge a dispatch calendar against the program book; print the events table as CSV.
+    Rules(cmd::rules::RulesArgs),
+    /// Compute a settlement baseline from a meter file; print CSV.
+    Baseline(cmd::baseline::BaselineArgs),
+    /// Run a Monte Carlo batch (runs, sweeps, shards) of a scenario.
+    Batch(cmd::batch::BatchArgs),
+    /// Merge the outputs of sharded batches into one batch's outputs.
+    Merge(cmd::merge::MergeArgs),
 }
 
 /// A failure with the exit code it deserves: 2 for the user's input, 1 for everything else.
@@ -42,6 +50,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Run(a)) => cmd::run::run(a),
         Some(Command::Check(a)) => cmd::check::check(a),
+        Some(Command::Rules(a)) => cmd::rules::rules(a),
+        Some(Command::Baseline(a)) => cmd::baseline::baseline(a),
+        Some(Command::Batch(a)) => cmd::batch::batch(a),
+        Some(Command::Merge(a)) => cmd::merge::merge(a),
         None => cmd::run::run(cmd::run::RunArgs::default()),
     };
     match result {

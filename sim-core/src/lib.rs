@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod rng;
 pub mod scenario;
 pub mod schedule;
+pub mod settlement;
 mod sim;
 pub mod time;
 pub mod weather;

@@ -1,0 +1,1 @@
+//! Settlement baselines (being built).

@@ -1,0 +1,3 @@
+//! Settlement: baselines, payments and penalties.
+
+pub mod baseline;
