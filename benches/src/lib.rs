@@ -12,3 +12,5 @@ pub fn scenario(name: &str, sets: &[&str]) -> ValidScenario {
         .collect();
     load_scenario(text, name, &o, &NoFiles).unwrap_or_else(|e| panic!("{e}"))
 }
+
+pub mod thermal;

@@ -64,6 +64,21 @@ pub fn load(path: Option<&Path>, sets: &[Override]) -> Result<Loaded, Failure> {
     })
 }
 
+/// Reads a dispatch file (TOML `[[dispatch]]` entries or CSV) into requests.
+pub fn load_dispatch(
+    path: &Path,
+    book: &sim_core::programs::ProgramBook,
+) -> Result<Vec<sim_core::programs::Request>, Failure> {
+    let text = fs::read_to_string(path).map_err(|e| {
+        Failure::User(format!(
+            "error: cannot read dispatch file `{}`: {e}",
+            path.display()
+        ))
+    })?;
+    sim_core::programs::parse_dispatch_file(&text, &path.display().to_string(), book)
+        .map_err(|m| Failure::User(format!("error: {m}")))
+}
+
 /// Writes `contents` to `dir/name` through a temporary file and a rename.
 pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> anyhow::Result<()> {
     let tmp = dir.join(format!(".{name}.tmp"));

@@ -1,5 +1,6 @@
 //! `drsim`: run demand-response scenarios from the command line.
 
+mod batch;
 mod cmd;
 mod files;
 

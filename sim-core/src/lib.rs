@@ -18,6 +18,7 @@ pub mod devices;
 pub mod dist;
 pub mod grid;
 pub mod metrics;
+pub mod programs;
 pub mod rng;
 pub mod scenario;
 pub mod schedule;

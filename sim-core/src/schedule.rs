@@ -5,6 +5,7 @@ use crate::devices::{
 };
 use crate::grid::{grid_balance_system, grid_observe_system};
 use crate::metrics::{aggregate_meters_system, record_system};
+use crate::programs::{dispatch_system, response_system};
 use crate::weather::weather_system;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
@@ -52,7 +53,11 @@ pub fn build_schedule(grid: bool, strict: bool) -> Schedule {
     } else {
         s.add_systems(weather_system.in_set(Phase::Observe));
     }
-    s.add_systems(ac_control_system.in_set(Phase::Decide));
+    s.add_systems(
+        (dispatch_system, response_system, ac_control_system)
+            .chain()
+            .in_set(Phase::Decide),
+    );
     s.add_systems(
         (base_load_system, building_system, pump_system, ac_system)
             .chain()

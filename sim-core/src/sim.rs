@@ -1,9 +1,17 @@
 //! The facade: the only door into a run for the command line, the browser, benches and tests.
 
-use crate::customers::{HouseSpec, Segments, spawn_houses, spawn_population};
+use crate::customers::{
+    Customer, HouseSpec, Meter, Segments, Weight, spawn_houses, spawn_population,
+};
 use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
 use crate::grid::{AlertLevel, GridState};
-use crate::metrics::{Metrics, PopulationLoad, RunSummary, StepRecord};
+use crate::metrics::{
+    ExactSum, Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, timeseries_csv,
+};
+use crate::programs::enrol::enrol_population;
+use crate::programs::{
+    BehaviourParams, Enrolment, MAX_PROGRAMS, PriceSignals, ProgramState, ProgramStats, events_csv,
+};
 use crate::rng::SimRng;
 use crate::scenario::ValidScenario;
 use crate::schedule::build_schedule;
@@ -12,10 +20,29 @@ use crate::weather::Weather;
 use bevy_ecs::prelude::*;
 use serde::Serialize;
 
+type ActualQuery = QueryState<(
+    &'static Customer,
+    &'static Meter,
+    &'static Weight,
+    &'static Enrolment,
+)>;
+type TwinQuery = QueryState<(&'static Customer, &'static Meter)>;
+
+/// The counterfactual twin: the same run with the same seed and no events.
+struct Twin {
+    world: World,
+    schedule: Schedule,
+    actual: ActualQuery,
+    twin: TwinQuery,
+    /// The twin's meter readings this step, by customer id.
+    cf_kw: Vec<f64>,
+}
+
 /// A simulation run.
 pub struct Sim {
     world: World,
     schedule: Schedule,
+    twin: Option<Twin>,
     name: String,
     seed: u64,
     agents: u64,
@@ -47,44 +74,70 @@ pub struct Snapshot {
     pub unserved_mw: f64,
 }
 
+fn build_world(scn: &ValidScenario, seed: u64, live: bool) -> World {
+    let rng = SimRng::new(seed);
+    let s = scn.scenario();
+    let mut world = World::new();
+    // Validation checked that the clock can be built; fall back to a one-day run defensively.
+    let clock = Clock::new(scn.tz.clone(), scn.first, scn.last, s.step_minutes)
+        .or_else(|_| Clock::new(scn.tz.clone(), scn.first, scn.first, 60))
+        .unwrap_or_else(|_| unreachable_clock());
+    let weather = Weather::new(scn, &rng);
+    if s.grid.enabled {
+        // Start the temperature averages at the first day's mean.
+        let first = weather
+            .day(clock.now.day)
+            .map_or(weather.temp_c, |d| 0.5 * (d.high_c + d.low_c));
+        world.insert_resource(GridState::new(scn, &rng, first));
+    }
+    let programs = ProgramState::new(scn, &clock, live);
+    world.insert_resource(weather);
+    world.insert_resource(clock);
+    world.insert_resource(AcControl::default());
+    world.insert_resource(Coupling(s.grid.enabled));
+    world.insert_resource(NoiseKey {
+        load: rng.stream("load-noise"),
+        pumps: rng.stream("pumps"),
+        behaviour: rng.stream("behaviour"),
+    });
+    world.insert_resource(PopulationLoad::default());
+    world.insert_resource(Metrics::default());
+    world.insert_resource(BehaviourParams(s.behaviour.clone()));
+    world.insert_resource(PriceSignals::default());
+    let segments = spawn_population(&mut world, scn, &rng);
+    world.insert_resource(segments);
+    let stats = enrol_population(&mut world, scn, &programs, &rng);
+    world.insert_resource(stats);
+    world.insert_resource(programs);
+    world
+}
+
 impl Sim {
-    /// A run of `scn` with `seed`: builds the world, spawns the population, and is ready to step.
+    /// A run of `scn` with `seed`: builds the world (and its counterfactual twin when the scenario
+    /// has programs and asks for it), spawns and enrols the population, and is ready to step.
     pub fn new(scn: &ValidScenario, seed: u64) -> Self {
         Self::build(scn, seed, false)
     }
 
     fn build(scn: &ValidScenario, seed: u64, strict: bool) -> Self {
-        let rng = SimRng::new(seed);
         let s = scn.scenario();
-        let mut world = World::new();
-        // Validation checked that the clock can be built; fall back to a one-day run defensively.
-        let clock = Clock::new(scn.tz.clone(), scn.first, scn.last, s.step_minutes)
-            .or_else(|_| Clock::new(scn.tz.clone(), scn.first, scn.first, 60))
-            .unwrap_or_else(|_| unreachable_clock());
-        let weather = Weather::new(scn, &rng);
-        let grid_on = s.grid.enabled;
-        if grid_on {
-            // Start the temperature averages at the first day's mean.
-            let first = weather
-                .day(clock.now.day)
-                .map_or(weather.temp_c, |d| 0.5 * (d.high_c + d.low_c));
-            world.insert_resource(GridState::new(scn, &rng, first));
-        }
-        world.insert_resource(weather);
-        world.insert_resource(clock);
-        world.insert_resource(AcControl::default());
-        world.insert_resource(Coupling(grid_on));
-        world.insert_resource(NoiseKey {
-            load: rng.stream("load-noise"),
-            pumps: rng.stream("pumps"),
+        let mut world = build_world(scn, seed, true);
+        let grid = s.grid.enabled;
+        let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
+        let twin = want_twin.then(|| {
+            let mut tw = build_world(scn, seed, false);
+            Twin {
+                actual: QueryState::new(&mut world),
+                twin: QueryState::new(&mut tw),
+                world: tw,
+                schedule: build_schedule(grid, false),
+                cf_kw: vec![],
+            }
         });
-        world.insert_resource(PopulationLoad::default());
-        world.insert_resource(Metrics::default());
-        let segments = spawn_population(&mut world, scn, &rng);
-        world.insert_resource(segments);
         Self {
             world,
-            schedule: build_schedule(grid_on, strict),
+            schedule: build_schedule(grid, strict),
+            twin,
             name: s.name.clone(),
             seed,
             agents: scn.agents(),
@@ -106,6 +159,9 @@ impl Sim {
         let first = self.agents as u32;
         let step = self.clock().step_minutes;
         spawn_houses(&mut self.world, houses, first, step);
+        if let Some(t) = &mut self.twin {
+            spawn_houses(&mut t.world, houses, first, step);
+        }
         self.agents += houses.len() as u64;
         self.customers += houses.len() as f64;
     }
@@ -121,6 +177,11 @@ impl Sim {
             return false;
         }
         self.schedule.run(&mut self.world);
+        if let Some(t) = &mut self.twin {
+            t.schedule.run(&mut t.world);
+            attribute(&mut self.world, t);
+            t.world.resource_mut::<Clock>().advance();
+        }
         self.world.resource_mut::<Clock>().advance();
         true
     }
@@ -179,6 +240,26 @@ impl Sim {
         self.world.resource::<Weather>()
     }
 
+    /// Programs: book, events table, events in force.
+    pub fn programs(&self) -> &ProgramState {
+        self.world.resource::<ProgramState>()
+    }
+
+    /// Program statistics: enrolment, rejections, notifications.
+    pub fn program_stats(&self) -> &ProgramStats {
+        self.world.resource::<ProgramStats>()
+    }
+
+    /// Whether the counterfactual twin runs alongside.
+    pub fn has_counterfactual(&self) -> bool {
+        self.twin.is_some()
+    }
+
+    /// The twin's world (same seed, no events), if any.
+    pub fn counterfactual_world(&self) -> Option<&World> {
+        self.twin.as_ref().map(|t| &t.world)
+    }
+
     /// Read access to the world (for views and tests).
     pub fn world(&self) -> &World {
         &self.world
@@ -187,6 +268,16 @@ impl Sim {
     /// Mutable access to the world (for tests that set up special cases).
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world
+    }
+
+    /// The events table as CSV (`program,date,start,end,trigger,issued,status,reason`).
+    pub fn events_csv(&self) -> String {
+        events_csv(&self.programs().sorted_rows())
+    }
+
+    /// The time series as CSV (one row a step, one reduction column per program).
+    pub fn timeseries_csv(&self) -> String {
+        timeseries_csv(&self.metrics().steps, &self.programs().ids)
     }
 
     /// The latest step's state.
@@ -216,7 +307,7 @@ impl Sim {
             .unwrap_or_default();
         let issued = self.grid().map(|g| g.issued.as_slice()).unwrap_or(&[]);
         let local = |utc: i64| c.local(utc).map(|s| s.rfc3339()).unwrap_or_default();
-        RunSummary::from_steps(
+        let mut s = RunSummary::from_steps(
             &self.name,
             self.seed,
             c.step_minutes,
@@ -226,7 +317,61 @@ impl Sim {
             end,
             issued,
             &local,
-        )
+        );
+        s.add_programs(&ProgramReport {
+            programs: self.programs(),
+            stats: self.program_stats(),
+            steps: &self.metrics().steps,
+            dt_h: c.dt_hours(),
+            counterfactual: self.twin.is_some(),
+        });
+        s
+    }
+}
+
+/// Compares every customer's meter with its twin's and attributes the difference to the
+/// programs the customer is responding to (or recovering from).
+///
+/// Readings are matched by customer id (not by iteration order, which may differ between worlds),
+/// and summed exactly, so the result does not depend on archetype order.
+fn attribute(world: &mut World, t: &mut Twin) {
+    t.cf_kw.clear();
+    for (c, m) in t.twin.iter(&t.world) {
+        let i = c.id as usize;
+        if i >= t.cf_kw.len() {
+            t.cf_kw.resize(i + 1, f64::NAN);
+        }
+        t.cf_kw[i] = m.kw;
+    }
+    let mut red = [ExactSum::default(); MAX_PROGRAMS];
+    let mut unattributed = ExactSum::default();
+    for (c, m, w, e) in t.actual.iter(world) {
+        let cf = t.cf_kw.get(c.id as usize).copied().unwrap_or(f64::NAN);
+        let d = w.0 * (cf - m.kw) / 1000.0;
+        if d == 0.0 || !d.is_finite() {
+            continue;
+        }
+        let bits = e.attribution;
+        if bits == 0 {
+            unattributed.add(d);
+        } else {
+            let share = d / f64::from(bits.count_ones());
+            for (p, r) in red.iter_mut().enumerate() {
+                if bits & (1 << p) != 0 {
+                    r.add(share);
+                }
+            }
+        }
+    }
+    let cf_load = t
+        .world
+        .get_resource::<GridState>()
+        .map_or(f64::NAN, |g| g.system_load_mw);
+    let mut metrics = world.resource_mut::<Metrics>();
+    if let Some(last) = metrics.steps.last_mut() {
+        last.program_reduction_mw = red.map(ExactSum::value);
+        last.unattributed_reduction_mw = unattributed.value();
+        last.counterfactual_system_load_mw = cf_load;
     }
 }
 

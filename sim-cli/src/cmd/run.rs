@@ -7,7 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sim_core::Sim;
 use sim_core::grid::AlertLevel;
-use sim_core::metrics::{RunSummary, events_csv_header, timeseries_csv};
+use sim_core::metrics::RunSummary;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -28,12 +28,19 @@ pub struct RunArgs {
     /// Override a scenario field: --set KEY=VALUE (repeatable), e.g. --set grid.supply.firm_mw=42000.
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// Replace the scenario's scripted dispatch with this calendar and switch automatic dispatch off.
+    #[arg(long, value_name = "FILE")]
+    pub dispatch: Option<PathBuf>,
 }
 
 /// Runs `drsim run`.
 pub fn run(a: RunArgs) -> Result<(), Failure> {
     let sets = files::overrides(&a.set)?;
-    let loaded = files::load(a.scenario.as_deref(), &sets)?;
+    let mut loaded = files::load(a.scenario.as_deref(), &sets)?;
+    if let Some(d) = &a.dispatch {
+        let reqs = files::load_dispatch(d, loaded.scenario.book())?;
+        loaded.scenario.replace_dispatch(reqs);
+    }
     let scn = &loaded.scenario;
     let seed = a.seed.unwrap_or(scn.scenario().seed);
     let out = a
@@ -64,12 +71,8 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
     let summary = sim.summary();
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    write_atomic(
-        &out,
-        "timeseries.csv",
-        timeseries_csv(&sim.metrics().steps).as_bytes(),
-    )?;
-    write_atomic(&out, "events.csv", events_csv_header().as_bytes())?;
+    write_atomic(&out, "timeseries.csv", sim.timeseries_csv().as_bytes())?;
+    write_atomic(&out, "events.csv", sim.events_csv().as_bytes())?;
     write_atomic(&out, "summary.json", summary.to_json().as_bytes())?;
     if !a.quiet {
         print_summary(&summary, &loaded.origin, &out, started.elapsed());

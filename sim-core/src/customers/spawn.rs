@@ -160,6 +160,7 @@ fn spawn_agent(
             running: false,
             cycle_slot: (id as usize % CYCLE_SLOTS) as u8,
             control_mask: if has_switch { SWITCH_BIT } else { 0 },
+            suspended_mask: 0,
         }
     });
 
@@ -171,6 +172,7 @@ fn spawn_agent(
             e.insert(BaseLoad {
                 mean_kw: mean,
                 noise_share: seg.base_load.noise_share,
+                factor: 1.0,
             });
             if declared_max.is_none() {
                 max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.elec_kw);
@@ -197,6 +199,10 @@ fn spawn_agent(
                 weekend_factor: p.weekend_factor,
                 noise_share: p.noise_share,
                 flexible_share: p.flexible_share.sample(g),
+                shed_kw: 0.0,
+                cap_kw: f64::INFINITY,
+                flex_factor: 1.0,
+                extra_kw: 0.0,
             };
             e.insert(b);
         }
@@ -211,6 +217,7 @@ fn spawn_agent(
                     hours_per_day: hours,
                     night_share: p.night_start_share,
                     months_mask: mask,
+                    interrupted: false,
                 });
                 if declared_max.is_none() {
                     max_kw = kw;
@@ -310,6 +317,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                 BaseLoad {
                     mean_kw: 0.0,
                     noise_share: 0.0,
+                    factor: 1.0,
                 },
                 AirConditioner {
                     temp_c: h.initial_temp_c,
@@ -325,6 +333,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                     running: false,
                     cycle_slot: (id as usize % CYCLE_SLOTS) as u8,
                     control_mask: SWITCH_BIT,
+                    suspended_mask: 0,
                 },
                 CyclingSwitch,
             )

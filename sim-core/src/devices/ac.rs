@@ -44,6 +44,8 @@ pub struct AirConditioner {
     pub cycle_slot: u8,
     /// Control bits this unit answers to (a cycling switch, program enrolments).
     pub control_mask: u32,
+    /// Control bits suspended for now (the customer opted out of the event).
+    pub suspended_mask: u32,
 }
 
 /// Thermostat with hysteresis: on above the upper edge, off below the lower, else unchanged.
@@ -242,6 +244,7 @@ mod tests {
             running: false,
             cycle_slot: 0,
             control_mask: 0,
+            suspended_mask: 0,
         };
         assert_eq!(steady_state_kw(&ac, 10.0), 0.0);
         assert!((steady_state_kw(&ac, 33.0) - 3.0 * 10.0 / 20.0).abs() < 1e-12);

@@ -28,6 +28,14 @@ pub struct Building {
     pub noise_share: f64,
     /// Share of load that can be curtailed without stopping the business.
     pub flexible_share: f64,
+    /// Load shed this step by program response, kW.
+    pub shed_kw: f64,
+    /// Load cap this step (a Firm Service Level in an interruptible event), kW.
+    pub cap_kw: f64,
+    /// Price response multiplier on the flexible load (1 = none).
+    pub flex_factor: f64,
+    /// Load added this step (rebound after events), kW.
+    pub extra_kw: f64,
 }
 
 /// Occupancy factor (0..1) at an hour of a day type.
@@ -73,6 +81,10 @@ mod tests {
             weekend_factor: 0.5,
             noise_share: 0.0,
             flexible_share: 0.1,
+            shed_kw: 0.0,
+            cap_kw: f64::INFINITY,
+            flex_factor: 1.0,
+            extra_kw: 0.0,
         }
     }
 

@@ -21,6 +21,8 @@ pub struct Pump {
     pub night_share: f64,
     /// Bit m-1 set when the pump runs in month m.
     pub months_mask: u16,
+    /// Interrupted by the utility this step (AP-I).
+    pub interrupted: bool,
 }
 
 /// Electric kW of a motor of `hp` horsepower at `efficiency`.
@@ -81,6 +83,7 @@ mod tests {
             hours_per_day: 8.0,
             night_share: 0.4,
             months_mask: 0xfff,
+            interrupted: false,
         };
         use rand::RngExt;
         use rand_chacha::rand_core::SeedableRng;

@@ -4,7 +4,7 @@
 //! businesses, `Pump` for farms); later ones add to it.
 
 use super::ac::{AcControl, AirConditioner, steady_state_kw, thermostat};
-use super::building::{Building, expected_kw, hvac_factor, occupancy};
+use super::building::{Building, expected_kw, occupancy};
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Customer, Meter, Segments};
 use crate::grid::rules::shape_at;
@@ -20,6 +20,8 @@ pub struct BaseLoad {
     pub mean_kw: f64,
     /// Step-to-step noise share.
     pub noise_share: f64,
+    /// Price response multiplier (1 = none).
+    pub factor: f64,
 }
 
 /// Whether the population's expected load is needed (the grid is modelled).
@@ -33,6 +35,8 @@ pub struct NoiseKey {
     pub load: StreamKey,
     /// Pump schedules.
     pub pumps: StreamKey,
+    /// Customer behaviour in events (opt-outs, overrides, participation).
+    pub behaviour: StreamKey,
 }
 
 /// A unit-variance, zero-mean draw from a uniform (bounded, cheap: (u - 1/2) √12).
@@ -43,7 +47,8 @@ fn centred(u: f64) -> f64 {
 
 /// Decide: recomputes which cycling slots are blocked this step.
 pub fn ac_control_system(clock: Res<'_, Clock>, mut control: ResMut<'_, AcControl>) {
-    if control.commands.is_empty() {
+    // Nothing to do when no command is in force and nothing is blocked (the common case).
+    if control.commands.is_empty() && control.slot_mask.iter().all(|m| *m == 0) {
         return;
     }
     control.update(clock.now.utc_s, clock.now.minute_of_day);
@@ -66,10 +71,12 @@ pub fn base_load_system(
     for (c, b, mut m) in &mut q {
         let expected = b.mean_kw * shapes.get(c.segment as usize).copied().unwrap_or(1.0);
         let kw = if b.noise_share > 0.0 {
-            (expected * (1.0 + b.noise_share * centred(key.load.uniform(u64::from(c.id), step))))
-                .max(0.0)
+            (expected
+                * b.factor
+                * (1.0 + b.noise_share * centred(key.load.uniform(u64::from(c.id), step))))
+            .max(0.0)
         } else {
-            expected
+            expected * b.factor
         };
         let m = m.bypass_change_detection();
         m.kw = kw;
@@ -92,7 +99,7 @@ pub fn ac_system(
         let m = m.bypass_change_detection();
         let sp = a.setpoint_c + a.offset_c;
         a.on = thermostat(a.on, a.temp_c, sp, a.half_deadband_c);
-        let blocked = a.control_mask & slots[a.cycle_slot as usize] != 0;
+        let blocked = a.control_mask & !a.suspended_mask & slots[a.cycle_slot as usize] != 0;
         let run = a.on && !blocked;
         a.running = run;
         let teq = if run {
@@ -122,20 +129,14 @@ pub fn building_system(
     for (c, b, mut m) in &mut q {
         let occ = occupancy(b, hour, dt);
         let expected = expected_kw(b, tout, hour, dt);
-        debug_assert!(
-            (expected
-                - (b.base_kw
-                    + occ * b.occupied_kw
-                    + hvac_factor(b, tout, occ) * b.hvac_kw
-                    + b.process_kw))
-                .abs()
-                < 1e-9
-        );
         let noisy = b.noise_share
             * (occ * b.occupied_kw + b.process_kw)
             * centred(key.load.uniform(u64::from(c.id), step));
+        let natural = (expected + noisy).max(0.0);
+        // Price response scales the flexible part; shed and caps come from program events.
+        let priced = natural + natural * b.flexible_share * (b.flex_factor - 1.0);
         let m = m.bypass_change_detection();
-        m.kw = (expected + noisy).max(0.0);
+        m.kw = ((priced - b.shed_kw).max(0.0).min(b.cap_kw) + b.extra_kw).max(0.0);
         m.expected_kw = expected;
     }
 }
@@ -168,7 +169,11 @@ pub fn pump_system(
         let spill = p.months_mask & prev_month_bit != 0
             && covers(start(day.wrapping_sub(1)), p.hours_per_day, hour, 24.0);
         let m = m.bypass_change_detection();
-        m.kw = if today || spill { p.kw } else { 0.0 };
+        m.kw = if (today || spill) && !p.interrupted {
+            p.kw
+        } else {
+            0.0
+        };
         m.expected_kw = if p.months_mask & month_bit != 0 {
             p.kw * run_probability(p, hour)
         } else {

@@ -48,6 +48,8 @@ pub struct GridState {
     pub issued: Vec<IssuedAlert>,
     /// Next-day peak demand forecast: (day number, MW), made at the day-ahead issue time.
     pub next_day_peak_forecast: Option<(i64, f64)>,
+    /// Next-day lowest forecast reserve margin in the alert window: (day number, %).
+    pub next_day_min_margin: Option<(i64, f64)>,
     /// Today's highest system load so far, MW.
     pub today_peak_mw: f64,
 }
@@ -85,6 +87,7 @@ impl GridState {
             shed_mw: 0.0,
             issued: vec![],
             next_day_peak_forecast: None,
+            next_day_min_margin: None,
             today_peak_mw: 0.0,
         }
     }
@@ -117,6 +120,29 @@ impl GridState {
             shed += a.shed_mw;
         }
         (level, shed)
+    }
+
+    /// Whether the day-ahead assessment falls in the step starting at `minute_of_day`.
+    pub fn is_day_ahead_step(&self, minute_of_day: u32, step_minutes: u32) -> bool {
+        minute_of_day <= self.issue_minute && self.issue_minute < minute_of_day + step_minutes
+    }
+
+    /// The highest day-ahead alert (Flex Alert or EEA Watch) known for a day: issued by the model,
+    /// or, when alerts are replayed, the calendar's rows starting that day.
+    pub fn day_ahead_level_for(&self, day: i64, clock: &Clock) -> AlertLevel {
+        let on_day = |utc: i64| clock.local(utc).is_some_and(|l| l.day == day);
+        let issued = self
+            .issued
+            .iter()
+            .filter(|a| on_day(a.start_utc_s))
+            .map(|a| a.level);
+        let replayed = self
+            .calendar
+            .iter()
+            .flatten()
+            .filter(|a| a.level <= AlertLevel::EeaWatch && on_day(a.start_utc_s))
+            .map(|a| a.level);
+        issued.chain(replayed).max().unwrap_or(AlertLevel::None)
     }
 
     fn day_ahead_at(&self, utc_s: i64) -> AlertLevel {
@@ -171,9 +197,6 @@ impl GridState {
         let hours = self.forecast_tomorrow(clock, weather);
         let peak = hours.iter().map(|h| h.demand_mw).fold(0.0, f64::max);
         self.next_day_peak_forecast = Some((clock.now.day + 1, peak));
-        if self.calendar.is_some() {
-            return;
-        }
         let (ws, we) = self.window;
         let min_margin = hours
             .iter()
@@ -181,6 +204,10 @@ impl GridState {
             .map(ForecastHour::margin_pct)
             .fold(f64::INFINITY, f64::min);
         if !min_margin.is_finite() {
+            return;
+        }
+        self.next_day_min_margin = Some((clock.now.day + 1, min_margin));
+        if self.calendar.is_some() {
             return;
         }
         let tomorrow = clock.now.date.tomorrow().ok();

@@ -72,6 +72,65 @@ pub struct RunSummary {
     pub max_outdoor_temp_c: f64,
     /// Day-ahead alerts issued by the model.
     pub day_ahead_alerts: Vec<IssuedAlertReport>,
+    /// Highest system load in the counterfactual twin (no events), MW (absent without a twin).
+    pub counterfactual_peak_system_load_mw: Option<f64>,
+    /// Per program: enrolment, events, and what it delivered.
+    pub programs: BTreeMap<String, ProgramSummary>,
+    /// Applications refused at enrolment: program → reason → real customers.
+    pub enrolment_rejections: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Energy from backup generators used in events, MWh.
+    pub generator_mwh: f64,
+    /// Generator energy refused by prohibited-resource rules, MWh.
+    pub generator_refused_mwh: f64,
+    /// Load change not attributable to any program (should be near zero), MWh.
+    pub unattributed_reduction_mwh: f64,
+}
+
+/// One program's results in a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProgramSummary {
+    /// Long name.
+    pub name: String,
+    /// Real customers enrolled.
+    pub enrolled_customers: f64,
+    /// Agents enrolled.
+    pub enrolled_agents: u64,
+    /// Requests called.
+    pub events_called: u64,
+    /// Requests refused.
+    pub events_refused: u64,
+    /// Hours of called events inside the run.
+    pub event_hours: f64,
+    /// True reduction at the step of peak system load, MW.
+    pub mw_at_system_peak: f64,
+    /// True reduction at the step the system would have peaked without events (the counterfactual peak), MW.
+    pub mw_at_counterfactual_peak: f64,
+    /// Mean true reduction over the steps its events were in force, MW.
+    pub mean_event_reduction_mw: f64,
+    /// Largest true reduction in any step, MW.
+    pub max_reduction_mw: f64,
+    /// Energy reduced over the run, net of snapback, MWh.
+    pub net_reduction_mwh: f64,
+    /// Notifications sent, by channel (real customers notified, summed over events).
+    pub notifications: BTreeMap<String, f64>,
+    /// Customers who opted out of an event (summed over events).
+    pub opt_outs: f64,
+    /// Customers who overrode a thermostat change (summed over events).
+    pub overrides: f64,
+}
+
+/// What the summary needs to report programs.
+pub struct ProgramReport<'a> {
+    /// Programs in force.
+    pub programs: &'a crate::programs::ProgramState,
+    /// Their statistics.
+    pub stats: &'a crate::programs::ProgramStats,
+    /// Recorded steps.
+    pub steps: &'a [StepRecord],
+    /// Step length, hours.
+    pub dt_h: f64,
+    /// A counterfactual twin ran.
+    pub counterfactual: bool,
 }
 
 impl RunSummary {
@@ -154,7 +213,127 @@ impl RunSummary {
                     forecast_margin_pct: round(a.forecast_margin_pct, 3),
                 })
                 .collect(),
+            counterfactual_peak_system_load_mw: None,
+            programs: BTreeMap::new(),
+            enrolment_rejections: BTreeMap::new(),
+            generator_mwh: 0.0,
+            generator_refused_mwh: 0.0,
+            unattributed_reduction_mwh: 0.0,
         }
+    }
+
+    /// Adds the programs' results.
+    pub fn add_programs(&mut self, r: &ProgramReport<'_>) {
+        let steps = r.steps;
+        let peak = steps
+            .iter()
+            .enumerate()
+            .fold(None::<(usize, f64)>, |b, (i, s)| match b {
+                Some((_, v)) if v >= s.system_load_mw => b,
+                _ => Some((i, s.system_load_mw)),
+            });
+        let cf_peak = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.counterfactual_system_load_mw.is_finite())
+            .fold(None::<(usize, f64)>, |b, (i, s)| match b {
+                Some((_, v)) if v >= s.counterfactual_system_load_mw => b,
+                _ => Some((i, s.counterfactual_system_load_mw)),
+            });
+        if r.counterfactual {
+            self.counterfactual_peak_system_load_mw = cf_peak.map(|(_, v)| round(v, 3));
+        }
+        let ps = r.programs;
+        for (p, id) in ps
+            .ids
+            .iter()
+            .enumerate()
+            .take(crate::programs::MAX_PROGRAMS)
+        {
+            let bit = 1u16 << p;
+            let rows = ps.rows.iter().filter(|x| &x.request.program == id);
+            let called = rows
+                .clone()
+                .filter(|x| x.status == crate::programs::Status::Called)
+                .count() as u64;
+            let refused = rows.clone().count() as u64 - called;
+            let active: Vec<&StepRecord> = steps
+                .iter()
+                .filter(|s| s.active_programs & bit != 0)
+                .collect();
+            let mean = if active.is_empty() {
+                0.0
+            } else {
+                active
+                    .iter()
+                    .map(|s| s.program_reduction_mw[p])
+                    .sum::<f64>()
+                    / active.len() as f64
+            };
+            let notifications = crate::scenario::Channel::ALL
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    (
+                        c.name().to_string(),
+                        round(r.stats.notifications.get(p).map_or(0.0, |n| n[k]), 3),
+                    )
+                })
+                .collect();
+            self.programs.insert(
+                id.clone(),
+                ProgramSummary {
+                    name: ps.specs[p].name.clone(),
+                    enrolled_customers: round(
+                        r.stats.enrolled_customers.get(p).copied().unwrap_or(0.0),
+                        3,
+                    ),
+                    enrolled_agents: r.stats.enrolled_agents.get(p).copied().unwrap_or(0),
+                    events_called: called,
+                    events_refused: refused,
+                    event_hours: round(active.len() as f64 * r.dt_h, 4),
+                    mw_at_system_peak: round(
+                        peak.map_or(0.0, |(i, _)| steps[i].program_reduction_mw[p]),
+                        3,
+                    ),
+                    mw_at_counterfactual_peak: round(
+                        cf_peak.map_or(0.0, |(i, _)| steps[i].program_reduction_mw[p]),
+                        3,
+                    ),
+                    mean_event_reduction_mw: round(mean, 3),
+                    max_reduction_mw: round(
+                        steps
+                            .iter()
+                            .map(|s| s.program_reduction_mw[p])
+                            .fold(0.0, f64::max),
+                        3,
+                    ),
+                    net_reduction_mwh: round(
+                        steps.iter().map(|s| s.program_reduction_mw[p]).sum::<f64>() * r.dt_h,
+                        3,
+                    ),
+                    notifications,
+                    opt_outs: round(r.stats.opt_outs.get(p).copied().unwrap_or(0.0), 3),
+                    overrides: round(r.stats.overrides.get(p).copied().unwrap_or(0.0), 3),
+                },
+            );
+        }
+        for ((prog, reason), n) in &r.stats.rejections {
+            self.enrolment_rejections
+                .entry(prog.clone())
+                .or_default()
+                .insert(reason.clone(), round(*n, 3));
+        }
+        self.generator_mwh = round(r.stats.generator_kwh / 1000.0, 3);
+        self.generator_refused_mwh = round(r.stats.generator_refused_kwh / 1000.0, 3);
+        self.unattributed_reduction_mwh = round(
+            steps
+                .iter()
+                .map(|s| s.unattributed_reduction_mw)
+                .sum::<f64>()
+                * r.dt_h,
+            3,
+        );
     }
 
     /// Pretty JSON with a trailing newline.
@@ -171,7 +350,8 @@ pub fn events_csv_header() -> &'static str {
     "program,date,start,end,trigger,issued,status,reason\n"
 }
 
-/// Columns of `timeseries.csv`, in order.
+/// The fixed columns of `timeseries.csv`, in order (then `counterfactual_system_load_mw`,
+/// one `reduction_<program>_mw` column per program, and `unattributed_reduction_mw`).
 pub const TIMESERIES_COLUMNS: [&str; 19] = [
     "time",
     "outdoor_temp_c",
@@ -202,10 +382,15 @@ fn num(out: &mut String, x: f64, d: usize) {
     }
 }
 
-/// The time series as CSV text (header and one row a step).
-pub fn timeseries_csv(steps: &[StepRecord]) -> String {
-    let mut out = String::with_capacity(64 + steps.len() * 200);
+/// The time series as CSV text (header and one row a step); `programs` names the reduction columns.
+pub fn timeseries_csv(steps: &[StepRecord], programs: &[String]) -> String {
+    let mut out = String::with_capacity(64 + steps.len() * (200 + 12 * programs.len()));
     out.push_str(&TIMESERIES_COLUMNS.join(","));
+    out.push_str(",counterfactual_system_load_mw");
+    for p in programs {
+        let _ = write!(out, ",reduction_{p}_mw");
+    }
+    out.push_str(",unattributed_reduction_mw");
     out.push('\n');
     for s in steps {
         out.push_str(&s.time.rfc3339());
@@ -227,6 +412,11 @@ pub fn timeseries_csv(steps: &[StepRecord]) -> String {
         num(&mut out, s.unserved_mw, 3);
         num(&mut out, s.mean_indoor_temp_c, 4);
         num(&mut out, s.ac_running_share, 5);
+        num(&mut out, s.counterfactual_system_load_mw, 3);
+        for r in s.program_reduction_mw.iter().take(programs.len()) {
+            num(&mut out, *r, 4);
+        }
+        num(&mut out, s.unattributed_reduction_mw, 4);
         out.push('\n');
     }
     out

@@ -8,6 +8,29 @@ use crate::time::{Clock, LocalStamp};
 use crate::weather::Weather;
 use bevy_ecs::prelude::*;
 
+/// An order-independent sum of reals: terms are rounded to fixed point (1e-9) and added as
+/// integers, so the total does not depend on iteration order (archetype order can differ between
+/// platforms), and results stay bit-identical natively and in WebAssembly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExactSum(i128);
+
+impl ExactSum {
+    const SCALE: f64 = 1e9;
+
+    /// Adds a term.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        if x.is_finite() {
+            self.0 += (x * Self::SCALE).round() as i128;
+        }
+    }
+
+    /// The total.
+    pub fn value(self) -> f64 {
+        self.0 as f64 / Self::SCALE
+    }
+}
+
 /// The simulated customers' weighted load this step.
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct PopulationLoad {
@@ -54,6 +77,14 @@ pub struct StepRecord {
     pub mean_indoor_temp_c: f64,
     /// Weighted share of A/C compressors running.
     pub ac_running_share: f64,
+    /// Programs with an event in force (bit = program index).
+    pub active_programs: u16,
+    /// True load reduction by program (counterfactual minus actual, attributed), MW.
+    pub program_reduction_mw: [f64; crate::programs::MAX_PROGRAMS],
+    /// Reduction not attributable to a program (should stay near zero), MW.
+    pub unattributed_reduction_mw: f64,
+    /// System load in the counterfactual twin (no events), MW (NaN without a twin).
+    pub counterfactual_system_load_mw: f64,
 }
 
 /// Everything recorded during a run (a resource).
@@ -77,17 +108,19 @@ pub fn aggregate_meters_system(
     mut pop: ResMut<'_, PopulationLoad>,
     q: Query<'_, '_, (&Customer, &Meter, &Weight)>,
 ) {
-    let mut by = [0.0; 4];
-    let mut expected = 0.0;
+    let mut by = [ExactSum::default(); 4];
+    let mut all = ExactSum::default();
+    let mut expected = ExactSum::default();
     for (c, m, w) in &q {
-        by[class_index(c.class)] += w.0 * m.kw;
-        expected += w.0 * m.expected_kw;
+        let kw = w.0 * m.kw;
+        by[class_index(c.class)].add(kw);
+        all.add(kw);
+        expected.add(w.0 * m.expected_kw);
     }
-    let actual = by.iter().sum::<f64>();
     *pop = PopulationLoad {
-        actual_mw: actual / 1000.0,
-        expected_mw: expected / 1000.0,
-        by_class_mw: by.map(|x| x / 1000.0),
+        actual_mw: all.value() / 1000.0,
+        expected_mw: expected.value() / 1000.0,
+        by_class_mw: by.map(|x| x.value() / 1000.0),
     };
 }
 
@@ -96,18 +129,24 @@ pub fn record_system(
     clock: Res<'_, Clock>,
     weather: Res<'_, Weather>,
     grid: Option<Res<'_, GridState>>,
+    programs: Option<Res<'_, crate::programs::ProgramState>>,
     pop: Res<'_, PopulationLoad>,
     mut metrics: ResMut<'_, Metrics>,
     acs: Query<'_, '_, (&AirConditioner, &Weight)>,
 ) {
-    let (mut wsum, mut tsum, mut run) = (0.0, 0.0, 0.0);
+    let (mut wsum, mut tsum, mut run) = (
+        ExactSum::default(),
+        ExactSum::default(),
+        ExactSum::default(),
+    );
     for (a, w) in &acs {
-        wsum += w.0;
-        tsum += w.0 * a.temp_c;
+        wsum.add(w.0);
+        tsum.add(w.0 * a.temp_c);
         if a.running {
-            run += w.0;
+            run.add(w.0);
         }
     }
+    let (wsum, tsum, run) = (wsum.value(), tsum.value(), run.value());
     let (mean_t, run_share) = if wsum > 0.0 {
         (tsum / wsum, run / wsum)
     } else {
@@ -130,6 +169,10 @@ pub fn record_system(
         unserved_mw: 0.0,
         mean_indoor_temp_c: mean_t,
         ac_running_share: run_share,
+        active_programs: programs.map_or(0, |p| p.active_mask),
+        program_reduction_mw: [0.0; crate::programs::MAX_PROGRAMS],
+        unattributed_reduction_mw: 0.0,
+        counterfactual_system_load_mw: f64::NAN,
     };
     if let Some(g) = grid {
         r.system_load_mw = g.system_load_mw;

@@ -55,13 +55,13 @@ pub fn parse_override(s: &str) -> Result<Override, String> {
 
 /// One step of a field path.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum Seg {
+pub enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// Formats a path as `population[0].agents`.
-pub(crate) fn path_text(path: &[Seg]) -> String {
+pub fn path_text(path: &[Seg]) -> String {
     let mut s = String::new();
     for seg in path {
         match seg {

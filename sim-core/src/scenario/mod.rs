@@ -11,6 +11,6 @@ mod schema;
 mod validate;
 
 pub use errors::{ScenarioError, ScenarioErrors};
-pub use load::{FileSource, NoFiles, Override, load_scenario, parse_override};
+pub use load::{FileSource, NoFiles, Override, Seg, load_scenario, parse_override, path_text};
 pub use schema::*;
 pub use validate::{CalendarAlert, HourlyTemp, ValidScenario};

@@ -4,7 +4,9 @@
 //! impls) are data a scenario can override; where a default comes from a source it is cited.
 
 use crate::dist::{Dist, DistSpec, Shares};
+use crate::programs::DispatchEntry;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The scenario file format version this build reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -41,6 +43,137 @@ pub struct Scenario {
     /// Population segments: who is simulated and whom each agent stands for.
     #[serde(default)]
     pub population: Vec<Segment>,
+    /// Replace the default program book: `builtin:sce` or a path to a book file.
+    #[serde(default)]
+    pub program_book: Option<String>,
+    /// Overrides of the program book by program ID, any field at any depth
+    /// (e.g. `[programs.TOU-BIP] max_events_per_month = 3`); a new ID adds a program.
+    #[serde(default)]
+    pub programs: toml::Table,
+    /// Share of customers who apply to each program, by program ID (ineligible applicants are refused).
+    #[serde(default)]
+    pub enrolment: BTreeMap<String, f64>,
+    /// Scripted dispatch requests.
+    #[serde(default)]
+    pub dispatch: Vec<DispatchEntry>,
+    /// Whether the operator also calls programs automatically, following each program's `operator` policy.
+    #[serde(default = "default_true")]
+    pub automatic_dispatch: bool,
+    /// Governor's executive orders in force.
+    #[serde(default)]
+    pub governor_orders: Vec<GovernorOrder>,
+    /// How customers behave in events.
+    #[serde(default)]
+    pub behaviour: Behaviour,
+    /// Also run the counterfactual twin (same seed, no events) to measure each program's true reduction.
+    #[serde(default = "default_true")]
+    pub counterfactual: bool,
+}
+
+/// A Governor's executive order (DOMAIN.md §2-3): can lift prohibited-resource limits.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernorOrder {
+    /// Start, local `YYYY-MM-DD HH:MM`.
+    pub start: String,
+    /// End, local `YYYY-MM-DD HH:MM`.
+    pub end: String,
+    /// The order permits prohibited resources (fossil backup generation).
+    #[serde(default = "default_true")]
+    pub permits_prohibited_resources: bool,
+    /// The order explicitly overrides the DAC restriction for ELRP customers.
+    #[serde(default)]
+    pub overrides_dac: bool,
+}
+
+/// How customers are notified of events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// Phone call.
+    Phone,
+    /// Email.
+    Email,
+    /// Text message.
+    Text,
+    /// The SCE DR Alerts app.
+    App,
+}
+
+impl Channel {
+    /// All channels in report order.
+    pub const ALL: [Channel; 4] = [Self::Phone, Self::Email, Self::Text, Self::App];
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Text => "text",
+            Self::App => "app",
+        }
+    }
+}
+
+/// Behaviour in events: fatigue, rebound, response speed, notification channels.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Behaviour {
+    /// Growth of override and opt-out chances per consecutive event day (×(1 + f (days − 1))).
+    #[serde(default = "bh_fatigue")]
+    pub fatigue_per_day: f64,
+    /// Share of curtailed non-A/C energy used again after the event (snapback).
+    #[serde(default = "bh_rebound")]
+    pub rebound_share: f64,
+    /// Hours over which the rebound is spread.
+    #[serde(default = "bh_rebound_h")]
+    pub rebound_hours: f64,
+    /// Minutes a customer without automation takes to reach its full reduction.
+    #[serde(default = "bh_ramp")]
+    pub manual_ramp_minutes: f64,
+    /// Auto-DR customers' chances of overriding, opting out or failing are reduced by this share.
+    #[serde(default = "bh_auto")]
+    pub auto_dr_reliability: f64,
+    /// Preferred notification channels.
+    #[serde(default = "bh_channels")]
+    pub channels: Shares<Channel>,
+}
+
+// Assumptions: fatigue and snapback of the order reported in DR impact evaluations.
+fn bh_fatigue() -> f64 {
+    0.25
+}
+fn bh_rebound() -> f64 {
+    0.5
+}
+fn bh_rebound_h() -> f64 {
+    2.0
+}
+fn bh_ramp() -> f64 {
+    30.0
+}
+fn bh_auto() -> f64 {
+    0.7
+}
+fn bh_channels() -> Shares<Channel> {
+    Shares(BTreeMap::from([
+        (Channel::Phone, 0.15),
+        (Channel::Email, 0.35),
+        (Channel::Text, 0.25),
+        (Channel::App, 0.25),
+    ]))
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Self {
+            fatigue_per_day: bh_fatigue(),
+            rebound_share: bh_rebound(),
+            rebound_hours: bh_rebound_h(),
+            manual_ramp_minutes: bh_ramp(),
+            auto_dr_reliability: bh_auto(),
+            channels: bh_channels(),
+        }
+    }
 }
 
 fn default_step_minutes() -> u32 {
@@ -710,6 +843,9 @@ pub struct Segment {
     /// Agricultural pump.
     #[serde(default)]
     pub pump: Option<PumpParams>,
+    /// Per-segment application shares by program ID (override the scenario's `enrolment`).
+    #[serde(default)]
+    pub enrolment: BTreeMap<String, f64>,
 }
 
 fn bundled_only() -> Shares<ServiceType> {

@@ -4,6 +4,7 @@ use super::load::{FileSource, Seg};
 use super::schema::*;
 use crate::dist::Dist;
 use crate::grid::AlertLevel;
+use crate::programs::{ProgramBook, Request};
 use crate::time::{Date, parse_date, parse_hhmm, parse_local_datetime};
 use jiff::tz::TimeZone;
 
@@ -45,6 +46,11 @@ pub struct ValidScenario {
     pub(crate) calendar: Option<Vec<CalendarAlert>>,
     pub(crate) day_ahead_issue_minute: u32,
     pub(crate) alert_window: (u32, u32),
+    pub(crate) book: ProgramBook,
+    pub(crate) requests: Vec<Request>,
+    pub(crate) automatic: bool,
+    /// Governor's orders: (start UTC s, end UTC s, permits PR, overrides DAC).
+    pub(crate) orders: Vec<(i64, i64, bool, bool)>,
 }
 
 impl ValidScenario {
@@ -75,6 +81,24 @@ impl ValidScenario {
     /// Total real customers represented.
     pub fn customers_represented(&self) -> f64 {
         self.scenario.population.iter().map(|s| s.customers).sum()
+    }
+    /// The program book in force (default or named book with the scenario's overrides).
+    pub fn book(&self) -> &ProgramBook {
+        &self.book
+    }
+    /// The scripted dispatch requests.
+    pub fn requests(&self) -> &[Request] {
+        &self.requests
+    }
+    /// Whether automatic dispatch is on.
+    pub fn automatic_dispatch(&self) -> bool {
+        self.automatic
+    }
+    /// Replaces the scripted dispatch with `requests` and switches automatic dispatch off
+    /// (`drsim run --dispatch FILE`).
+    pub fn replace_dispatch(&mut self, requests: Vec<Request>) {
+        self.requests = requests;
+        self.automatic = false;
     }
 }
 
@@ -557,6 +581,119 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         );
     }
 
+    // Programs.
+    let (book_text, book_name) = match &s.program_book {
+        None => (
+            Ok(crate::programs::book::DEFAULT_BOOK.to_string()),
+            "builtin:sce".to_string(),
+        ),
+        Some(n) if n == "builtin:sce" => (
+            Ok(crate::programs::book::DEFAULT_BOOK.to_string()),
+            n.clone(),
+        ),
+        Some(n) => (files.read(n), n.clone()),
+    };
+    let book = match book_text {
+        Err(m) => {
+            c.push(vec![k("program_book")], m);
+            ProgramBook::default()
+        }
+        Ok(text) => match crate::programs::load::build_book(&text, &book_name, &s.programs) {
+            Ok(b) => b,
+            Err(errs) => {
+                c.errs.extend(errs);
+                ProgramBook::default()
+            }
+        },
+    };
+    let check_shares =
+        |c: &mut Checker, base: Vec<Seg>, m: &std::collections::BTreeMap<String, f64>| {
+            for (id, v) in m {
+                let mut p = base.clone();
+                p.push(Seg::Key(id.clone()));
+                if !book.programs.is_empty() && !book.programs.contains_key(id) {
+                    c.push(
+                        p,
+                        format!(
+                            "unknown program `{id}`: expected one of {}",
+                            book.ids().join(", ")
+                        ),
+                    );
+                } else {
+                    c.range(p, *v, 0.0, 1.0);
+                }
+            }
+        };
+    check_shares(&mut c, vec![k("enrolment")], &s.enrolment);
+    for (i, seg) in s.population.iter().enumerate() {
+        check_shares(
+            &mut c,
+            vec![k("population"), Seg::Index(i), k("enrolment")],
+            &seg.enrolment,
+        );
+    }
+    let mut requests = vec![];
+    if !book.programs.is_empty() {
+        for (i, e) in s.dispatch.iter().enumerate() {
+            match crate::programs::dispatch::entry_to_request(e, &book) {
+                Ok(r) => requests.push(r),
+                Err((field, m)) => c.push(vec![k("dispatch"), Seg::Index(i), k(field)], m),
+            }
+        }
+    }
+    let mut orders = vec![];
+    for (i, o) in s.governor_orders.iter().enumerate() {
+        let at = |f: &str| vec![k("governor_orders"), Seg::Index(i), k(f)];
+        let st = parse_local_datetime(&o.start)
+            .map_err(|m| c.push(at("start"), m))
+            .ok();
+        let en = parse_local_datetime(&o.end)
+            .map_err(|m| c.push(at("end"), m))
+            .ok();
+        if let (Some((sd, sm)), Some((ed, em)), Some(tz)) = (st, en, &tz) {
+            match (local_utc(tz, sd, sm), local_utc(tz, ed, em)) {
+                (Ok(a), Ok(b)) if b > a => {
+                    orders.push((a, b, o.permits_prohibited_resources, o.overrides_dac))
+                }
+                _ => c.push(at("end"), "the order must end after it starts".to_string()),
+            }
+        }
+    }
+    if let Err(m) = s.behaviour.channels.check() {
+        c.push(vec![k("behaviour"), k("channels")], m);
+    }
+    let bh = &s.behaviour;
+    c.range(
+        vec![k("behaviour"), k("fatigue_per_day")],
+        bh.fatigue_per_day,
+        0.0,
+        10.0,
+    );
+    c.range(
+        vec![k("behaviour"), k("rebound_share")],
+        bh.rebound_share,
+        0.0,
+        1.0,
+    );
+    c.range(
+        vec![k("behaviour"), k("rebound_hours")],
+        bh.rebound_hours,
+        0.01,
+        48.0,
+    );
+    c.range(
+        vec![k("behaviour"), k("manual_ramp_minutes")],
+        bh.manual_ramp_minutes,
+        0.0,
+        240.0,
+    );
+    c.range(
+        vec![k("behaviour"), k("auto_dr_reliability")],
+        bh.auto_dr_reliability,
+        0.0,
+        1.0,
+    );
+
     // Population.
     for (i, seg) in s.population.iter().enumerate() {
         check_segment(&mut c, i, seg);
@@ -574,7 +711,6 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     }
     match (first, last, tz) {
         (Some(first), Some(last), Some(tz)) => Ok(ValidScenario {
-            scenario: s,
             first,
             last,
             tz,
@@ -583,6 +719,11 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             calendar,
             day_ahead_issue_minute: issue,
             alert_window: (ws, we),
+            book,
+            requests,
+            automatic: s.automatic_dispatch,
+            orders,
+            scenario: s,
         }),
         _ => Err(vec![(vec![], "invalid scenario".into())]),
     }

@@ -1,3 +1,4 @@
 //! Settlement: baselines, payments and penalties.
 
 pub mod baseline;
+pub mod meter;

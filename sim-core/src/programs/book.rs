@@ -1,0 +1,521 @@
+//! The program book: every program rule as data (DOMAIN.md §3), editable per scenario.
+
+use crate::dist::Dist;
+use crate::grid::AlertLevel;
+use crate::scenario::{CustomerClass, MeterType, ServiceType};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+/// The default book's file name (under `scenarios/programs/`).
+pub const DEFAULT_BOOK_NAME: &str = "sce.toml";
+
+/// The default SCE book, compiled in.
+pub const DEFAULT_BOOK: &str = include_str!("../../../scenarios/programs/sce.toml");
+
+/// What may trigger an event (DOMAIN.md §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Trigger {
+    /// CAISO Flex Alert.
+    FlexAlert,
+    /// CAISO EEA Watch.
+    #[serde(rename = "EEAWatch")]
+    EeaWatch,
+    /// CAISO EEA 1.
+    #[serde(rename = "EEA1")]
+    Eea1,
+    /// CAISO EEA 2.
+    #[serde(rename = "EEA2")]
+    Eea2,
+    /// CAISO EEA 3.
+    #[serde(rename = "EEA3")]
+    Eea3,
+    /// An SCE system emergency (transmission or distribution).
+    SystemEmergency,
+    /// A CAISO market award.
+    MarketAward,
+    /// A Governor's executive order.
+    GovernorOrder,
+    /// A day-ahead load and/or price forecast.
+    LoadForecast,
+    /// A forecast of extreme temperature.
+    ExtremeTemperature,
+    /// Measurement and evaluation (a test event).
+    Test,
+}
+
+impl Trigger {
+    /// Every trigger.
+    pub const ALL: [Trigger; 11] = [
+        Self::FlexAlert,
+        Self::EeaWatch,
+        Self::Eea1,
+        Self::Eea2,
+        Self::Eea3,
+        Self::SystemEmergency,
+        Self::MarketAward,
+        Self::GovernorOrder,
+        Self::LoadForecast,
+        Self::ExtremeTemperature,
+        Self::Test,
+    ];
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::FlexAlert => "FlexAlert",
+            Self::EeaWatch => "EEAWatch",
+            Self::Eea1 => "EEA1",
+            Self::Eea2 => "EEA2",
+            Self::Eea3 => "EEA3",
+            Self::SystemEmergency => "SystemEmergency",
+            Self::MarketAward => "MarketAward",
+            Self::GovernorOrder => "GovernorOrder",
+            Self::LoadForecast => "LoadForecast",
+            Self::ExtremeTemperature => "ExtremeTemperature",
+            Self::Test => "Test",
+        }
+    }
+
+    /// The trigger an alert level stands for.
+    pub fn of_alert(level: AlertLevel) -> Option<Trigger> {
+        match level {
+            AlertLevel::None => None,
+            AlertLevel::FlexAlert => Some(Self::FlexAlert),
+            AlertLevel::EeaWatch => Some(Self::EeaWatch),
+            AlertLevel::Eea1 => Some(Self::Eea1),
+            AlertLevel::Eea2 => Some(Self::Eea2),
+            AlertLevel::Eea3 => Some(Self::Eea3),
+        }
+    }
+}
+
+impl fmt::Display for Trigger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Trigger {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|t| t.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|t| t.name()).collect();
+                format!(
+                    "`{s}` is not a trigger: expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Which days events may be called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayRule {
+    /// Any day, including weekends and holidays.
+    Any,
+    /// Monday to Friday, not holidays.
+    Weekdays,
+}
+
+/// A time-of-day window, optionally for some months only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// Months (1-12) the window applies to; empty = every month.
+    #[serde(default)]
+    pub months: Vec<u32>,
+    /// Start, local `HH:MM`.
+    pub start: String,
+    /// End, local `HH:MM`.
+    pub end: String,
+}
+
+/// How much notice an event needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Notice {
+    /// No advance notice needed (automatic or courtesy notice only).
+    None,
+    /// Notice on the day before, no later than `by` (local `HH:MM`).
+    DayAhead {
+        /// Latest time of day on the previous day.
+        by: String,
+    },
+    /// At least `minutes` before the event starts (day-of).
+    Minutes {
+        /// Minimum lead time.
+        minutes: u32,
+    },
+}
+
+/// A device a program needs or installs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Device {
+    /// A working central A/C.
+    CentralAc,
+    /// A qualified Wi-Fi smart thermostat.
+    SmartThermostat,
+    /// An A/C cycling switch.
+    CyclingSwitch,
+    /// An agricultural pump.
+    Pump,
+    /// A pump control device.
+    PumpControl,
+    /// Automated DR controls.
+    AutoDr,
+}
+
+impl Device {
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CentralAc => "central_ac",
+            Self::SmartThermostat => "smart_thermostat",
+            Self::CyclingSwitch => "cycling_switch",
+            Self::Pump => "pump",
+            Self::PumpControl => "pump_control",
+            Self::AutoDr => "auto_dr",
+        }
+    }
+}
+
+/// Who may enrol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// Customer classes.
+    pub classes: Vec<CustomerClass>,
+    /// Service types.
+    pub service_types: Vec<ServiceType>,
+    /// Meter types (absent = any).
+    #[serde(default)]
+    pub meter_types: Option<Vec<MeterType>>,
+    /// Rate schedules (absent = any).
+    #[serde(default)]
+    pub rate_schedules: Option<Vec<String>>,
+    /// Minimum maximum demand, kW.
+    #[serde(default)]
+    pub min_demand_kw: Option<f64>,
+    /// Minimum connected pump load, hp.
+    #[serde(default)]
+    pub min_horsepower: Option<f64>,
+    /// Either threshold suffices (AP-I: demand >= 37 kW or >= 50 hp).
+    #[serde(default)]
+    pub demand_or_horsepower: bool,
+    /// Minimum reduction the customer can make, kW.
+    #[serde(default)]
+    pub min_reduction_kw: Option<f64>,
+    /// Minimum reduction as a share of maximum demand.
+    #[serde(default)]
+    pub min_reduction_share: Option<f64>,
+    /// Devices the customer must have.
+    #[serde(default)]
+    pub required_devices: Vec<Device>,
+    /// Devices the utility installs at enrolment.
+    #[serde(default)]
+    pub installs_devices: Vec<Device>,
+}
+
+/// Prohibited-resource policy (DOMAIN.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrPolicy {
+    /// The program does not involve backup generation.
+    NotApplicable,
+    /// PR attestation required; PR may not be used for reductions unless a Governor's order permits.
+    Attestation,
+    /// ELRP: non-PR backup generation may be used; PR only under a Governor's order, and never by a
+    /// customer in a DAC unless the order explicitly overrides that.
+    GovernorOrderOnly,
+}
+
+/// One A/C cycling plan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CyclingPlan {
+    /// Plan name.
+    pub name: String,
+    /// Share of each cycling period the compressor is held off.
+    pub off_fraction: f64,
+    /// Share of enrolees on this plan.
+    pub share: f64,
+    /// Opt-outs allowed a year (absent: the plan allows none).
+    #[serde(default)]
+    pub opt_outs_per_year: Option<u32>,
+}
+
+/// Price schedules of RTP by day type (24 hourly multipliers of the average price).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RtpSchedules {
+    /// Summer weekday, previous day extremely hot.
+    pub extremely_hot: [f64; 24],
+    /// Very hot.
+    pub very_hot: [f64; 24],
+    /// Hot.
+    pub hot: [f64; 24],
+    /// Moderate.
+    pub moderate: [f64; 24],
+    /// Mild.
+    pub mild: [f64; 24],
+    /// Summer weekend, high cost.
+    pub weekend_high_cost: [f64; 24],
+    /// Summer weekend, low cost.
+    pub weekend_low_cost: [f64; 24],
+    /// Winter, high cost.
+    pub winter_high_cost: [f64; 24],
+    /// Winter, low cost.
+    pub winter_low_cost: [f64; 24],
+}
+
+/// How enrolled customers respond to an event.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Response {
+    /// A/C cycling through a switch (SDP).
+    AcCycling {
+        /// Cycling period, minutes.
+        period_minutes: u32,
+        /// The plans and their shares.
+        plans: Vec<CyclingPlan>,
+        /// Chance a customer on a plan with opt-outs opts out of an event.
+        opt_out_prob: f64,
+    },
+    /// Smart-thermostat setpoint raise (SEP).
+    Thermostat {
+        /// Setpoint raise, °C.
+        setpoint_offset_c: f64,
+        /// Chance per hour that a customer overrides.
+        override_prob_per_hour: f64,
+    },
+    /// Pumps interrupted automatically (AP-I).
+    PumpInterrupt,
+    /// Load down to a Firm Service Level within the notice option (TOU-BIP).
+    FirmServiceLevel {
+        /// Notice options, minutes.
+        options_minutes: Vec<u32>,
+        /// Share of enrolees on each option.
+        option_shares: Vec<f64>,
+        /// Chance per event of not reaching the FSL.
+        non_compliance: f64,
+        /// Share of the commitment a non-compliant customer still sheds.
+        partial_share: f64,
+    },
+    /// Deliver a monthly nomination (CBP-E).
+    Nomination {
+        /// Nomination as a share of the customer's flexible load.
+        nomination_share: Dist,
+        /// Delivered / nominated, drawn per customer and event.
+        performance: Dist,
+    },
+    /// Voluntary reduction (ELRP).
+    Voluntary {
+        /// Chance of taking part in an event.
+        participation: f64,
+        /// Reduction as a share of flexible load when taking part.
+        reduction_share: Dist,
+    },
+    /// A higher price in events (CPP).
+    Price {
+        /// Event price / normal price.
+        price_ratio: f64,
+        /// Own-price elasticity of flexible load (negative).
+        elasticity: f64,
+        /// Share of the reduction used after the event instead.
+        shift_share: f64,
+        /// Thermostat raise of A/C owners in events, °C.
+        setpoint_offset_c: f64,
+    },
+    /// Hourly prices by a temperature-selected day type (RTP).
+    RealTimePrice {
+        /// Own-price elasticity of flexible load (negative).
+        elasticity: f64,
+        /// Share of the reduction used in cheaper hours.
+        shift_share: f64,
+        /// Previous day's maximum (°F) at or above which the day is extremely hot.
+        extremely_hot_f: f64,
+        /// Very hot threshold, °F.
+        very_hot_f: f64,
+        /// Hot threshold, °F.
+        hot_f: f64,
+        /// Moderate threshold, °F.
+        moderate_f: f64,
+        /// Weekend high-cost threshold, °F.
+        weekend_high_cost_f: f64,
+        /// The price schedules.
+        schedules: Box<RtpSchedules>,
+    },
+}
+
+/// The automatic dispatch policy of a program (what an operator would do).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorPolicy {
+    /// Whether the operator calls this program automatically.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Call day-of when the real-time alert reaches this level.
+    #[serde(default)]
+    pub day_of_alert: Option<AlertLevel>,
+    /// Call for tomorrow when a day-ahead alert of this level or higher is issued for tomorrow.
+    #[serde(default)]
+    pub day_ahead_alert: Option<AlertLevel>,
+    /// Call for tomorrow when tomorrow's forecast reserve margin is below this, %.
+    #[serde(default)]
+    pub forecast_margin_below_pct: Option<f64>,
+    /// Call for tomorrow when tomorrow's forecast high is above this, °C.
+    #[serde(default)]
+    pub forecast_high_above_c: Option<f64>,
+    /// Preferred event start (local `HH:MM`), within the program's window.
+    #[serde(default = "pref_start")]
+    pub preferred_start: String,
+    /// Preferred event end (local `HH:MM`).
+    #[serde(default = "pref_end")]
+    pub preferred_end: String,
+}
+
+fn yes() -> bool {
+    true
+}
+fn pref_start() -> String {
+    "16:00".into()
+}
+fn pref_end() -> String {
+    "21:00".into()
+}
+
+impl Default for OperatorPolicy {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            day_of_alert: None,
+            day_ahead_alert: None,
+            forecast_margin_below_pct: None,
+            forecast_high_above_c: None,
+            preferred_start: pref_start(),
+            preferred_end: pref_end(),
+        }
+    }
+}
+
+/// One program's rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramSpec {
+    /// Long name.
+    pub name: String,
+    /// Where the rules come from.
+    pub source: String,
+    /// Whether the program exists in this scenario.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Months in which events may be called.
+    pub season_months: Vec<u32>,
+    /// Which days events may be called.
+    pub days: DayRule,
+    /// Time-of-day windows.
+    #[serde(default)]
+    pub windows: Vec<Window>,
+    /// Shortest event, hours.
+    #[serde(default)]
+    pub min_event_hours: Option<f64>,
+    /// Longest event, hours.
+    #[serde(default)]
+    pub max_event_hours: Option<f64>,
+    /// Events a day.
+    #[serde(default)]
+    pub max_events_per_day: Option<u32>,
+    /// Events a calendar month.
+    #[serde(default)]
+    pub max_events_per_month: Option<u32>,
+    /// Events a calendar year.
+    #[serde(default)]
+    pub max_events_per_year: Option<u32>,
+    /// Planned minimum events a year (reported, not enforced).
+    #[serde(default)]
+    pub min_events_per_year: Option<u32>,
+    /// Event hours a day.
+    #[serde(default)]
+    pub max_hours_per_day: Option<f64>,
+    /// Event hours a calendar month.
+    #[serde(default)]
+    pub max_hours_per_month: Option<f64>,
+    /// Event hours a calendar year.
+    #[serde(default)]
+    pub max_hours_per_year: Option<f64>,
+    /// Test events a calendar year.
+    #[serde(default)]
+    pub max_test_events_per_year: Option<u32>,
+    /// Notice rule.
+    pub notice: Notice,
+    /// Allowed triggers.
+    pub triggers: Vec<Trigger>,
+    /// Eligibility.
+    pub eligibility: Eligibility,
+    /// Programs this one may be combined with.
+    #[serde(default)]
+    pub dual_participation: Vec<String>,
+    /// Prohibited-resource policy.
+    pub prohibited_resources: PrPolicy,
+    /// Commitment, [min, max] months.
+    #[serde(default)]
+    pub commitment_months: Option<[u32; 2]>,
+    /// Response of enrolled customers.
+    pub response: Response,
+    /// Automatic dispatch policy.
+    #[serde(default)]
+    pub operator: OperatorPolicy,
+}
+
+/// The book: programs by ID, in ID order (the order fixes each program's index).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProgramBook {
+    /// Programs by ID.
+    pub programs: BTreeMap<String, ProgramSpec>,
+}
+
+impl ProgramBook {
+    /// Program IDs in index order.
+    pub fn ids(&self) -> Vec<&str> {
+        self.programs.keys().map(String::as_str).collect()
+    }
+
+    /// Index of a program ID.
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.programs.keys().position(|k| k == id)
+    }
+
+    /// The program at an index.
+    pub fn get(&self, i: usize) -> Option<(&str, &ProgramSpec)> {
+        self.programs.iter().nth(i).map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Whether two programs may be combined (either side's dual-participation list allows it).
+    pub fn dual_allowed(&self, a: &str, b: &str) -> bool {
+        let lists = |x: &str, y: &str| {
+            self.programs
+                .get(x)
+                .is_some_and(|p| p.dual_participation.iter().any(|d| d == y))
+        };
+        lists(a, b) || lists(b, a)
+    }
+}
+
+/// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
+pub fn merge_tables(base: &mut toml::Table, over: &toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            _ => {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Who may enrol (eligibility, dual participation) and who may use backup generation in an event
+//! (prohibited resources, DACs and Governor's orders). Pure functions with exact reasons.
+
+use super::book::{Device, PrPolicy, ProgramBook, ProgramSpec};
+use crate::scenario::{CustomerClass, MeterType, ServiceType};
+
+/// What eligibility looks at for one customer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerView<'a> {
+    /// Class.
+    pub class: CustomerClass,
+    /// Service type.
+    pub service: ServiceType,
+    /// Meter.
+    pub meter: MeterType,
+    /// Rate schedule name.
+    pub rate: &'a str,
+    /// Maximum demand, kW.
+    pub max_demand_kw: f64,
+    /// Connected pump load, hp (pumps only).
+    pub horsepower: Option<f64>,
+    /// Load the customer can reduce, kW.
+    pub reducible_kw: f64,
+    /// Devices the customer has.
+    pub devices: Vec<Device>,
+}
+
+fn meter_name(m: MeterType) -> &'static str {
+    match m {
+        MeterType::Idr => "idr",
+        MeterType::SmartMeter => "smart_meter",
+        MeterType::None => "none",
+    }
+}
+
+fn service_name(s: ServiceType) -> &'static str {
+    match s {
+        ServiceType::Bundled => "Bundled",
+        ServiceType::DirectAccess => "DirectAccess",
+        ServiceType::Cca => "CCA",
+    }
+}
+
+fn kw(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// Checks a customer against a program's eligibility; the error names the first rule failed,
+/// with the customer's own values (e.g. `demand 150 kW below 200 kW`).
+pub fn check_eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), String> {
+    eligibility(spec, c).map_err(|(_, detail)| detail)
+}
+
+/// Like [`check_eligibility`], but the error names only the rule (e.g. `demand below 200 kW`),
+/// so refusals can be counted by rule.
+pub fn eligibility_rule(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), String> {
+    eligibility(spec, c).map_err(|(rule, _)| rule)
+}
+
+fn eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), (String, String)> {
+    let same = |m: String| (m.clone(), m);
+    let e = &spec.eligibility;
+    if !e.classes.contains(&c.class) {
+        return Err(same(format!("class {} not eligible", c.class.name())));
+    }
+    if !e.service_types.contains(&c.service) {
+        return Err(same(format!(
+            "service type {} not eligible",
+            service_name(c.service)
+        )));
+    }
+    if let Some(m) = &e.meter_types {
+        if !m.contains(&c.meter) {
+            return Err(same(format!("meter {} not eligible", meter_name(c.meter))));
+        }
+    }
+    if let Some(r) = &e.rate_schedules {
+        if !r.iter().any(|x| x == c.rate) {
+            return Err(same(format!("rate schedule {} not eligible", c.rate)));
+        }
+    }
+    let min_kw = e.min_demand_kw.unwrap_or(0.0);
+    let min_hp = e.min_horsepower.unwrap_or(0.0);
+    let hp = c.horsepower.unwrap_or(0.0);
+    let demand_ok = e.min_demand_kw.is_none_or(|m| c.max_demand_kw >= m);
+    let hp_ok = e.min_horsepower.is_none_or(|m| hp >= m);
+    if e.demand_or_horsepower {
+        if !(demand_ok || hp_ok) {
+            return Err((
+                format!("demand below {} kW and below {} hp", kw(min_kw), kw(min_hp)),
+                format!(
+                    "demand {} kW below {} kW and {} hp below {} hp",
+                    kw(c.max_demand_kw),
+                    kw(min_kw),
+                    kw(hp),
+                    kw(min_hp)
+                ),
+            ));
+        }
+    } else {
+        if !demand_ok {
+            return Err((
+                format!("demand below {} kW", kw(min_kw)),
+                format!("demand {} kW below {} kW", kw(c.max_demand_kw), kw(min_kw)),
+            ));
+        }
+        if !hp_ok {
+            return Err((
+                format!("connected load below {} hp", kw(min_hp)),
+                format!("{} hp below {} hp", kw(hp), kw(min_hp)),
+            ));
+        }
+    }
+    if let Some(s) = e.min_reduction_share {
+        let share = if c.max_demand_kw > 0.0 {
+            c.reducible_kw / c.max_demand_kw
+        } else {
+            0.0
+        };
+        if share < s - 1e-12 {
+            return Err((
+                format!("reduction below {:.0}% of max demand", s * 100.0),
+                format!(
+                    "can reduce {:.0}% of max demand, below {:.0}%",
+                    share * 100.0,
+                    s * 100.0
+                ),
+            ));
+        }
+    }
+    if let Some(m) = e.min_reduction_kw {
+        if c.reducible_kw < m {
+            return Err((
+                format!("reduction below {} kW", kw(m)),
+                format!("can reduce {} kW, below {} kW", kw(c.reducible_kw), kw(m)),
+            ));
+        }
+    }
+    if let Some(d) = e.required_devices.iter().find(|d| !c.devices.contains(d)) {
+        return Err(same(format!("requires {}", d.name())));
+    }
+    Ok(())
+}
+
+/// Checks that a customer already in `enrolled` programs may also join `program`.
+pub fn check_dual(book: &ProgramBook, program: &str, enrolled: &[&str]) -> Result<(), String> {
+    match enrolled
+        .iter()
+        .find(|other| !book.dual_allowed(program, other))
+    {
+        Some(other) => Err(format!("dual participation with {other} not allowed")),
+        None => Ok(()),
+    }
+}
+
+/// A Governor's executive order in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct OrderInForce {
+    /// An order is in force.
+    pub active: bool,
+    /// It permits prohibited resources.
+    pub permits_prohibited_resources: bool,
+    /// It explicitly overrides the DAC restriction.
+    pub overrides_dac: bool,
+}
+
+/// Whether a customer may run its backup generator to reduce load in an event of a program.
+///
+/// DOMAIN.md §3: fossil-fuelled backup generation is a prohibited resource (PR). PR may not be used
+/// except as each program allows; ELRP allows non-PR backup generators; PR only when a Governor's
+/// order permits; ELRP customers in a DAC may not use PR unless an order explicitly overrides.
+pub fn check_generator_use(
+    spec: &ProgramSpec,
+    has_generator: bool,
+    fossil: bool,
+    dac: bool,
+    order: OrderInForce,
+) -> Result<(), String> {
+    if !has_generator {
+        return Err("no backup generator".into());
+    }
+    match spec.prohibited_resources {
+        PrPolicy::NotApplicable => Err("backup generation not part of this program".into()),
+        _ if !fossil => Ok(()),
+        PrPolicy::Attestation => {
+            if order.active && order.permits_prohibited_resources {
+                Ok(())
+            } else {
+                Err("prohibited resource: not allowed without a Governor's order".into())
+            }
+        }
+        PrPolicy::GovernorOrderOnly => {
+            if !(order.active && order.permits_prohibited_resources) {
+                Err("prohibited resource: not allowed without a Governor's order".into())
+            } else if dac && !order.overrides_dac {
+                Err("prohibited resource: customer in a DAC and the order does not override".into())
+            } else {
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,613 @@
+//! Decide-phase systems: the operator's automatic dispatch, which events are in force, and how
+//! each enrolled customer responds (its devices' settings for this step).
+
+use super::book::{PrPolicy, Response, Trigger};
+use super::eligibility::check_generator_use;
+use super::enrol::small_rng;
+use super::load::MAX_PROGRAMS;
+use super::rules::Request;
+use super::state::{Enrolment, ProgramState, ProgramStats};
+use crate::customers::{Customer, Weight};
+use crate::devices::building::expected_kw;
+use crate::devices::{
+    AcControl, AirConditioner, BaseLoad, Building, CyclingCommand, NoiseKey, Pump,
+};
+use crate::grid::{AlertLevel, GridState};
+use crate::scenario::Behaviour;
+use crate::time::Clock;
+use crate::weather::Weather;
+use bevy_ecs::prelude::*;
+
+/// Behaviour parameters of the run (a resource).
+#[derive(Resource, Clone, Debug, Default)]
+pub struct BehaviourParams(pub Behaviour);
+
+/// Price signals this step, by program: the multiplier on customers' flexible load.
+#[derive(Resource, Clone, Debug)]
+pub struct PriceSignals {
+    /// Multiplier on flexible load per program (1 = no response).
+    pub factor: [f64; MAX_PROGRAMS],
+}
+
+impl Default for PriceSignals {
+    fn default() -> Self {
+        Self {
+            factor: [1.0; MAX_PROGRAMS],
+        }
+    }
+}
+
+fn bits(mask: u16) -> impl Iterator<Item = usize> {
+    (0..MAX_PROGRAMS).filter(move |i| mask & (1 << i) != 0)
+}
+
+fn f_to_c(f: f64) -> f64 {
+    (f - 32.0) * 5.0 / 9.0
+}
+
+/// RTP day type from the previous day's maximum (DOMAIN.md §7 RTP) and the hour's price multiplier.
+pub fn rtp_schedule(
+    r: &Response,
+    prev_max_c: f64,
+    month: u32,
+    weekend: bool,
+) -> Option<&[f64; 24]> {
+    let Response::RealTimePrice {
+        extremely_hot_f,
+        very_hot_f,
+        hot_f,
+        moderate_f,
+        weekend_high_cost_f,
+        schedules,
+        ..
+    } = r
+    else {
+        return None;
+    };
+    let summer = (6..=9).contains(&month);
+    let s = if !summer {
+        if prev_max_c > f_to_c(90.0) {
+            &schedules.winter_high_cost
+        } else {
+            &schedules.winter_low_cost
+        }
+    } else if weekend {
+        if prev_max_c >= f_to_c(*weekend_high_cost_f) {
+            &schedules.weekend_high_cost
+        } else {
+            &schedules.weekend_low_cost
+        }
+    } else if prev_max_c >= f_to_c(*extremely_hot_f) {
+        &schedules.extremely_hot
+    } else if prev_max_c >= f_to_c(*very_hot_f) {
+        &schedules.very_hot
+    } else if prev_max_c >= f_to_c(*hot_f) {
+        &schedules.hot
+    } else if prev_max_c >= f_to_c(*moderate_f) {
+        &schedules.moderate
+    } else {
+        &schedules.mild
+    };
+    Some(s)
+}
+
+/// Multiplier on flexible load for a price `p` against the day's mean `mean` (shifted load comes back partly).
+pub fn price_factor(p: f64, mean: f64, elasticity: f64, shift_share: f64) -> f64 {
+    let f = libm::pow(p / mean, elasticity);
+    if f > 1.0 {
+        1.0 + (f - 1.0) * shift_share
+    } else {
+        f
+    }
+}
+
+/// Decide: automatic dispatch, the events in force, cycling commands and price signals.
+pub fn dispatch_system(
+    clock: Res<'_, Clock>,
+    weather: Res<'_, Weather>,
+    grid: Option<Res<'_, GridState>>,
+    mut ps: ResMut<'_, ProgramState>,
+    mut control: ResMut<'_, AcControl>,
+    mut prices: ResMut<'_, PriceSignals>,
+) {
+    if ps.automatic {
+        if let Some(g) = grid.as_deref() {
+            operator(&mut ps, &clock, g, &weather);
+        }
+    }
+    ps.update_active(clock.now.utc_s);
+    let starting = ps.starting_mask;
+    for p in bits(starting) {
+        let ev = ps.events[ps.active_event[p]].clone();
+        if let Response::AcCycling {
+            period_minutes,
+            plans,
+            ..
+        } = &ps.specs[p].response
+        {
+            for (k, plan) in plans.iter().enumerate() {
+                let groups = (1.0 / plan.off_fraction).round().max(1.0) as u32;
+                control.commands.push(CyclingCommand {
+                    mask: ps.plan_bits[p].get(k).copied().unwrap_or(0),
+                    start_utc_s: ev.start_utc,
+                    end_utc_s: ev.end_utc,
+                    off_fraction: plan.off_fraction,
+                    period_minutes: *period_minutes,
+                    groups,
+                });
+            }
+        }
+    }
+    control.commands.retain(|c| c.end_utc_s > clock.now.utc_s);
+    // Price signals.
+    let now = clock.now;
+    let hour = (now.minute_of_day / 60) as usize % 24;
+    for p in 0..ps.specs.len().min(MAX_PROGRAMS) {
+        prices.factor[p] = match &ps.specs[p].response {
+            Response::Price {
+                price_ratio,
+                elasticity,
+                ..
+            } if ps.active_mask & (1 << p) != 0 => libm::pow(*price_ratio, *elasticity),
+            r @ Response::RealTimePrice {
+                elasticity,
+                shift_share,
+                ..
+            } if ps.live => {
+                let prev = weather.day(now.day - 1).map_or(25.0, |d| d.high_c);
+                let weekend = now.day_type != crate::time::DayType::Weekday;
+                match rtp_schedule(r, prev, u32::from(now.date.month() as u8), weekend) {
+                    Some(s) => {
+                        let mean = s.iter().sum::<f64>() / 24.0;
+                        price_factor(s[hour], mean, *elasticity, *shift_share)
+                    }
+                    None => 1.0,
+                }
+            }
+            _ => 1.0,
+        };
+    }
+}
+
+/// Remaining event hours a program may still use on a date under its day, month and year caps.
+fn remaining_hours(ps: &ProgramState, p: usize, date: crate::time::Date) -> f64 {
+    let (d, m, y) = ps.judge.hours_used(&ps.ids[p], date);
+    let s = &ps.specs[p];
+    let mut r = f64::INFINITY;
+    for (cap, used) in [
+        (s.max_hours_per_day, d),
+        (s.max_hours_per_month, m),
+        (s.max_hours_per_year, y),
+    ] {
+        if let Some(c) = cap {
+            r = r.min(c - used);
+        }
+    }
+    r
+}
+
+fn candidates_from(level: AlertLevel, floor: AlertLevel) -> Vec<Trigger> {
+    AlertLevel::ALL
+        .iter()
+        .rev()
+        .filter(|l| **l <= level && **l >= floor)
+        .filter_map(|l| Trigger::of_alert(*l))
+        .collect()
+}
+
+/// The operator: calls programs per their policies, always through the rules engine.
+fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &Weather) {
+    let now = clock.now;
+    let step = clock.step_minutes;
+    for p in 0..ps.specs.len().min(MAX_PROGRAMS) {
+        let spec = ps.specs[p].clone();
+        let pol = &spec.operator;
+        if !pol.enabled || !spec.enabled || spec.triggers.is_empty() {
+            continue;
+        }
+        let pref = (
+            crate::time::parse_hhmm(&pol.preferred_start).unwrap_or(960),
+            crate::time::parse_hhmm(&pol.preferred_end).unwrap_or(1260),
+        );
+        // Day-ahead calls, decided at the grid's day-ahead assessment.
+        if grid.is_day_ahead_step(now.minute_of_day, step) {
+            let Ok(tomorrow) = now.date.tomorrow() else {
+                continue;
+            };
+            let mut cands = vec![];
+            if let Some(floor) = pol.day_ahead_alert {
+                cands.extend(candidates_from(
+                    grid.day_ahead_level_for(now.day + 1, clock),
+                    floor,
+                ));
+            }
+            if let (Some(x), Some((d, m))) =
+                (pol.forecast_margin_below_pct, grid.next_day_min_margin)
+            {
+                if d == now.day + 1 && m < x {
+                    cands.push(Trigger::LoadForecast);
+                }
+            }
+            if let (Some(x), Some(f)) = (pol.forecast_high_above_c, weather.forecast(now.day + 1)) {
+                if f.high_c > x {
+                    cands.push(Trigger::ExtremeTemperature);
+                }
+            }
+            if let Some(trigger) = cands.into_iter().find(|t| spec.triggers.contains(t)) {
+                if let Some((s, e)) = event_span(ps, p, tomorrow, pref, None, step) {
+                    let r = Request {
+                        program: ps.ids[p].clone(),
+                        date: tomorrow,
+                        start_min: s,
+                        end_min: e,
+                        trigger,
+                        issued: Some((now.date, now.minute_of_day)),
+                    };
+                    ps.submit(&r, clock, true);
+                }
+            }
+        }
+        // Day-of calls when the alert reaches the policy's level.
+        if let Some(floor) = pol.day_of_alert {
+            let scheduled = ps
+                .events
+                .iter()
+                .any(|e| e.program == p && e.date == now.date && e.end_utc > now.utc_s);
+            if grid.alert >= floor && ps.last_auto_day[p] != now.day && !scheduled {
+                ps.last_auto_day[p] = now.day;
+                let lead = ps.rules[p].lead_minutes;
+                let earliest = (now.minute_of_day + lead).div_ceil(step) * step;
+                if let Some(trigger) = candidates_from(grid.alert, floor)
+                    .into_iter()
+                    .find(|t| spec.triggers.contains(t))
+                {
+                    if let Some((s, e)) = event_span(ps, p, now.date, pref, Some(earliest), step) {
+                        let r = Request {
+                            program: ps.ids[p].clone(),
+                            date: now.date,
+                            start_min: s,
+                            end_min: e,
+                            trigger,
+                            issued: Some((now.date, now.minute_of_day)),
+                        };
+                        ps.submit(&r, clock, true);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The event span an operator would request: the preferred window within the program's window,
+/// starting no earlier than `earliest`, no longer than max_event_hours or the hours left under caps.
+fn event_span(
+    ps: &ProgramState,
+    p: usize,
+    date: crate::time::Date,
+    pref: (u32, u32),
+    earliest: Option<u32>,
+    step: u32,
+) -> Option<(u32, u32)> {
+    let spec = &ps.specs[p];
+    let (mut s, mut e) = pref;
+    if let Some(Some((ws, we))) = ps.rules[p].window_for(u32::from(date.month() as u8)) {
+        s = s.max(ws);
+        e = e.min(we);
+    }
+    if let Some(x) = earliest {
+        s = s.max(x);
+    }
+    let mut hours = f64::from(e.saturating_sub(s)) / 60.0;
+    if let Some(m) = spec.max_event_hours {
+        hours = hours.min(m);
+    }
+    hours = hours.min(remaining_hours(ps, p, date));
+    let minutes = ((hours * 60.0).floor() as u32 / step) * step;
+    e = s + minutes;
+    let min = spec
+        .min_event_hours
+        .map_or(f64::from(step) / 60.0, |m| m.max(f64::from(step) / 60.0));
+    (minutes > 0 && f64::from(minutes) / 60.0 >= min - 1e-9 && e <= 1440).then_some((s, e))
+}
+
+/// What the response system reads and writes for each customer.
+type ResponseData = (
+    &'static Customer,
+    &'static Weight,
+    &'static mut Enrolment,
+    Option<&'static mut AirConditioner>,
+    Option<&'static mut Building>,
+    Option<&'static mut Pump>,
+    Option<&'static mut BaseLoad>,
+);
+
+/// Decide: each enrolled customer's response to the events in force.
+#[allow(clippy::too_many_arguments)]
+pub fn response_system(
+    clock: Res<'_, Clock>,
+    weather: Res<'_, Weather>,
+    ps: Res<'_, ProgramState>,
+    prices: Res<'_, PriceSignals>,
+    behaviour: Res<'_, BehaviourParams>,
+    key: Res<'_, NoiseKey>,
+    mut stats: ResMut<'_, ProgramStats>,
+    mut q: Query<'_, '_, ResponseData>,
+) {
+    if !ps.live {
+        return;
+    }
+    let now = clock.now;
+    let dt = clock.dt_hours();
+    let bh = &behaviour.0;
+    let tout = weather.temp_c;
+    let hour = now.hour_f64();
+    for (c, w, mut en, ac, b, pump, base) in &mut q {
+        if en.mask == 0 {
+            continue;
+        }
+        let en = &mut *en;
+        let id = u64::from(c.id);
+        let starting = en.mask & ps.starting_mask;
+        if starting != 0 {
+            on_event_start(en, starting, &ps, bh, &key, id, now, w.0, &mut stats);
+        }
+        let ending = en.mask & ps.ending_mask;
+        let live = en.mask & ps.active_mask;
+        if ending != 0 && live == 0 {
+            en.recent = (
+                ending,
+                now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64,
+            );
+            en.rebound_kw = en.rebound_kwh / bh.rebound_hours;
+        }
+        let eff = live & !en.opted_out;
+        let mut offset = 0.0;
+        let mut suspended = 0u32;
+        let mut shed: f64 = 0.0;
+        let mut cap = f64::INFINITY;
+        let mut flex = 1.0;
+        let mut interrupted = false;
+        let mut always = 0u16;
+        for p in bits(en.mask) {
+            let bit = 1u16 << p;
+            let spec = &ps.specs[p];
+            let ev = ps.active_event[p];
+            let on = eff & bit != 0;
+            let ramp = if on {
+                let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0
+                    + f64::from(clock.step_minutes);
+                if en.auto_dr || bh.manual_ramp_minutes <= 0.0 {
+                    1.0
+                } else {
+                    (mins / bh.manual_ramp_minutes).min(1.0)
+                }
+            } else {
+                0.0
+            };
+            match &spec.response {
+                Response::AcCycling { .. } => {
+                    if live & bit != 0 && en.opted_out & bit != 0 {
+                        suspended |= ps.plan_bits[p].get(en.plan as usize).copied().unwrap_or(0);
+                    }
+                }
+                Response::Thermostat {
+                    setpoint_offset_c,
+                    override_prob_per_hour,
+                } => {
+                    if on && en.overridden & bit == 0 {
+                        let f = fatigue(en, bh);
+                        let ph = (override_prob_per_hour * f * reliability(en, bh)).min(1.0);
+                        let p_step = 1.0 - libm::pow(1.0 - ph, dt);
+                        if key
+                            .behaviour
+                            .uniform(id, now.utc_s as u64 ^ ((p as u64) << 56))
+                            < p_step
+                        {
+                            en.overridden |= bit;
+                            stats.overrides[p] += w.0;
+                        } else {
+                            offset += setpoint_offset_c;
+                        }
+                    }
+                }
+                Response::PumpInterrupt => interrupted |= on,
+                Response::FirmServiceLevel { partial_share, .. } => {
+                    if on {
+                        let e = &ps.events[ev];
+                        let ready = e
+                            .start_utc
+                            .max(e.issued_utc + i64::from(en.option_minutes) * 60);
+                        if now.utc_s >= ready {
+                            if en.compliant & bit != 0 {
+                                cap = cap.min(en.fsl_kw);
+                            } else if let Some(b) = b.as_deref() {
+                                let exp = expected_kw(b, tout, hour, now.day_type);
+                                shed = shed.max(partial_share * (exp - en.fsl_kw).max(0.0));
+                            }
+                        }
+                    }
+                }
+                Response::Nomination { .. } => {
+                    if on {
+                        shed = shed.max(en.nomination_kw * en.performance * ramp);
+                    }
+                }
+                Response::Voluntary { .. } => {
+                    if on && en.participating & bit != 0 {
+                        shed = shed.max(en.flexible_kw * en.voluntary_share * ramp);
+                    }
+                }
+                Response::Price {
+                    setpoint_offset_c, ..
+                } => {
+                    if on {
+                        flex *= prices.factor[p];
+                        offset += setpoint_offset_c;
+                    }
+                }
+                Response::RealTimePrice { .. } => {
+                    flex *= prices.factor[p];
+                    always |= bit;
+                }
+            }
+        }
+        // Backup generation in events with reductions to deliver, where the rules allow it.
+        if en.generator_kw > 0.0 && (shed > 0.0 || cap.is_finite()) {
+            let first =
+                bits(eff).find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
+            if let Some(p) = first {
+                match check_generator_use(
+                    &ps.specs[p],
+                    true,
+                    en.generator_fossil,
+                    en.dac,
+                    ps.order_now,
+                ) {
+                    Ok(()) => {
+                        shed += en.generator_kw;
+                        stats.generator_kwh += w.0 * en.generator_kw * dt;
+                    }
+                    Err(_) => stats.generator_refused_kwh += w.0 * en.generator_kw * dt,
+                }
+            }
+        }
+        // Snapback: energy shed in events partly comes back afterwards.
+        let mut extra = 0.0;
+        if eff != 0 {
+            let price_cut = b.as_deref().map_or(0.0, |b| {
+                (1.0 - flex).max(0.0) * b.flexible_share * expected_kw(b, tout, hour, now.day_type)
+            });
+            en.rebound_kwh += (shed + price_cut) * dt * bh.rebound_share;
+        } else if en.rebound_kwh > 0.0 {
+            extra = en.rebound_kw.min(en.rebound_kwh / dt);
+            en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
+        }
+        if let Some(mut a) = ac {
+            a.offset_c = offset;
+            a.suspended_mask = suspended;
+        }
+        if let Some(mut b) = b {
+            b.shed_kw = shed;
+            b.cap_kw = cap;
+            b.flex_factor = flex;
+            b.extra_kw = extra;
+        }
+        if let Some(mut p) = pump {
+            p.interrupted = interrupted;
+        }
+        if let Some(mut bl) = base {
+            bl.factor = flex;
+        }
+        let recent = if now.utc_s < en.recent.1 {
+            en.recent.0
+        } else {
+            0
+        };
+        en.attribution = if eff != 0 {
+            eff | always
+        } else {
+            recent | always
+        };
+    }
+}
+
+fn fatigue(en: &Enrolment, bh: &Behaviour) -> f64 {
+    1.0 + bh.fatigue_per_day * f64::from(en.consecutive_days.max(1) - 1)
+}
+
+fn reliability(en: &Enrolment, bh: &Behaviour) -> f64 {
+    if en.auto_dr {
+        1.0 - bh.auto_dr_reliability
+    } else {
+        1.0
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn on_event_start(
+    en: &mut Enrolment,
+    starting: u16,
+    ps: &ProgramState,
+    bh: &Behaviour,
+    key: &NoiseKey,
+    id: u64,
+    now: crate::time::LocalStamp,
+    weight: f64,
+    stats: &mut ProgramStats,
+) {
+    if en.last_event_day != now.day {
+        en.consecutive_days = if en.last_event_day == now.day - 1 {
+            en.consecutive_days.saturating_add(1)
+        } else {
+            1
+        };
+        en.last_event_day = now.day;
+    }
+    let f = fatigue(en, bh);
+    let r = reliability(en, bh);
+    let year = now.date.year();
+    if en.opt_out_year != year {
+        en.opt_out_year = year;
+        en.opt_outs_used = 0;
+    }
+    for p in bits(starting) {
+        let bit = 1u16 << p;
+        en.opted_out &= !bit;
+        en.overridden &= !bit;
+        en.participating &= !bit;
+        en.compliant &= !bit;
+        let ev = ps.active_event[p] as u64;
+        let u = |k: u64| {
+            key.behaviour
+                .uniform(id, ev.wrapping_mul(8).wrapping_add(k))
+        };
+        let spec = &ps.specs[p];
+        if !matches!(spec.response, Response::RealTimePrice { .. }) {
+            stats.notifications[p][usize::from(en.channel).min(3)] += weight;
+        }
+        match &spec.response {
+            Response::AcCycling {
+                plans,
+                opt_out_prob,
+                ..
+            } => {
+                let allowed = plans
+                    .get(usize::from(en.plan))
+                    .and_then(|pl| pl.opt_outs_per_year);
+                if let Some(n) = allowed {
+                    if u32::from(en.opt_outs_used) < n && u(0) < opt_out_prob * f * r {
+                        en.opted_out |= bit;
+                        en.opt_outs_used = en.opt_outs_used.saturating_add(1);
+                        stats.opt_outs[p] += weight;
+                    }
+                }
+            }
+            Response::Voluntary {
+                participation,
+                reduction_share,
+            } => {
+                let mut pp = participation / f;
+                if en.auto_dr {
+                    pp += (1.0 - pp) * bh.auto_dr_reliability;
+                }
+                if u(0) < pp {
+                    en.participating |= bit;
+                    en.voluntary_share = reduction_share.sample(&mut small_rng(u(1)));
+                }
+            }
+            Response::Nomination { performance, .. } => {
+                let mut perf = performance.sample(&mut small_rng(u(1)));
+                if en.auto_dr && perf < 1.0 {
+                    perf += (1.0 - perf) * bh.auto_dr_reliability;
+                }
+                en.performance = perf;
+            }
+            Response::FirmServiceLevel { non_compliance, .. } => {
+                if u(0) >= non_compliance * f * r {
+                    en.compliant |= bit;
+                }
+            }
+            _ => {}
+        }
+    }
+}
