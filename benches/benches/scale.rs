@@ -17,11 +17,8 @@ use std::time::Duration;
 
 /// The default scenario with its population scaled by `k`.
 fn scaled(k: u32) -> ValidScenario {
-    let sets: Vec<String> = [7000u32, 1800, 600, 600]
-        .iter()
-        .enumerate()
-        .map(|(i, n)| format!("population.{i}.agents={}", n * k))
-        .collect();
+    let sets: Vec<String> =
+        [7000u32, 1800, 600, 600].iter().enumerate().map(|(i, n)| format!("population.{i}.agents={}", n * k)).collect();
     let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
     benches::scenario("default.toml", &refs)
 }
@@ -46,9 +43,7 @@ fn afternoon(scn: &ValidScenario, event: bool) -> Sim {
 
 fn one_step(c: &mut Criterion) {
     let mut g = c.benchmark_group("engine step");
-    g.sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
+    g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
     for (k, label) in [(1, "10k"), (10, "100k"), (100, "1M")] {
         let scn = scaled(k);
         for event in [false, true] {

@@ -18,13 +18,8 @@ use sim_core::time::parse_date;
 pub const STEPS: usize = 288;
 
 /// The peer's golden-ratio sequence constants.
-const PHI: [f64; 5] = [
-    0.6180339887498949,
-    0.7548776662466927,
-    0.5698402909980532,
-    0.4142135623730951,
-    0.324_717_957_244_746,
-];
+const PHI: [f64; 5] =
+    [0.6180339887498949, 0.7548776662466927, 0.5698402909980532, 0.4142135623730951, 0.324_717_957_244_746];
 
 /// The thermal-day scenario: one July day, sine weather, no grid, no population of its own.
 pub const SCENARIO: &str = r#"

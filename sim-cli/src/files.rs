@@ -31,21 +31,15 @@ pub struct Loaded {
 
 /// Parses `--set` arguments.
 pub fn overrides(sets: &[String]) -> Result<Vec<Override>, Failure> {
-    sets.iter()
-        .map(|s| parse_override(s).map_err(|m| Failure::User(format!("error: --set {m}"))))
-        .collect()
+    sets.iter().map(|s| parse_override(s).map_err(|m| Failure::User(format!("error: --set {m}")))).collect()
 }
 
 /// Loads a scenario file, or the embedded default when `path` is None.
 pub fn load(path: Option<&Path>, sets: &[Override]) -> Result<Loaded, Failure> {
     let (text, origin, base) = match path {
         Some(p) => {
-            let text = fs::read_to_string(p).map_err(|e| {
-                Failure::User(format!(
-                    "error: cannot read scenario `{}`: {e}",
-                    p.display()
-                ))
-            })?;
+            let text = fs::read_to_string(p)
+                .map_err(|e| Failure::User(format!("error: cannot read scenario `{}`: {e}", p.display())))?;
             let base = p.parent().map(Path::to_path_buf).unwrap_or_default();
             (text, p.display().to_string(), base)
         }
@@ -55,13 +49,8 @@ pub fn load(path: Option<&Path>, sets: &[Override]) -> Result<Loaded, Failure> {
             PathBuf::from("scenarios"),
         ),
     };
-    let scenario = load_scenario(&text, &origin, sets, &DirFiles { base })
-        .map_err(|e| Failure::User(e.to_string()))?;
-    Ok(Loaded {
-        scenario,
-        text,
-        origin,
-    })
+    let scenario = load_scenario(&text, &origin, sets, &DirFiles { base }).map_err(|e| Failure::User(e.to_string()))?;
+    Ok(Loaded { scenario, text, origin })
 }
 
 /// Reads a dispatch file (TOML `[[dispatch]]` entries or CSV) into requests.
@@ -69,12 +58,8 @@ pub fn load_dispatch(
     path: &Path,
     book: &sim_core::programs::ProgramBook,
 ) -> Result<Vec<sim_core::programs::Request>, Failure> {
-    let text = fs::read_to_string(path).map_err(|e| {
-        Failure::User(format!(
-            "error: cannot read dispatch file `{}`: {e}",
-            path.display()
-        ))
-    })?;
+    let text = fs::read_to_string(path)
+        .map_err(|e| Failure::User(format!("error: cannot read dispatch file `{}`: {e}", path.display())))?;
     sim_core::programs::parse_dispatch_file(&text, &path.display().to_string(), book)
         .map_err(|m| Failure::User(format!("error: {m}")))
 }
@@ -84,7 +69,6 @@ pub fn write_atomic(dir: &Path, name: &str, contents: &[u8]) -> anyhow::Result<(
     let tmp = dir.join(format!(".{name}.tmp"));
     let dst = dir.join(name);
     fs::write(&tmp, contents).with_context(|| format!("writing {}", tmp.display()))?;
-    fs::rename(&tmp, &dst)
-        .with_context(|| format!("renaming {} to {}", tmp.display(), dst.display()))?;
+    fs::rename(&tmp, &dst).with_context(|| format!("renaming {} to {}", tmp.display(), dst.display()))?;
     Ok(())
 }

@@ -134,15 +134,10 @@ impl Dist {
             Dist::Fixed(v) => *v,
             Dist::Family(spec) => match spec {
                 DistSpec::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
-                DistSpec::Normal { mean, sd, min, max } => {
-                    clamp_opt(mean + sd * std_normal(rng), *min, *max)
+                DistSpec::Normal { mean, sd, min, max } => clamp_opt(mean + sd * std_normal(rng), *min, *max),
+                DistSpec::Lognormal { median, sigma, min, max } => {
+                    clamp_opt(median * libm::exp(sigma * std_normal(rng)), *min, *max)
                 }
-                DistSpec::Lognormal {
-                    median,
-                    sigma,
-                    min,
-                    max,
-                } => clamp_opt(median * libm::exp(sigma * std_normal(rng)), *min, *max),
                 DistSpec::Triangular { min, mode, max } => {
                     let u: f64 = rng.random();
                     let span = max - min;
@@ -178,9 +173,7 @@ impl Dist {
             Dist::Family(spec) => match spec {
                 DistSpec::Uniform { min, max } => 0.5 * (min + max),
                 DistSpec::Normal { mean, .. } => *mean,
-                DistSpec::Lognormal { median, sigma, .. } => {
-                    median * libm::exp(0.5 * sigma * sigma)
-                }
+                DistSpec::Lognormal { median, sigma, .. } => median * libm::exp(0.5 * sigma * sigma),
                 DistSpec::Triangular { min, mode, max } => (min + mode + max) / 3.0,
                 DistSpec::Choice { values, weights } => {
                     let total: f64 = weights.iter().sum();
@@ -196,9 +189,7 @@ impl Dist {
             if !v.is_finite() {
                 Err(format!("{name} must be a finite number"))
             } else if v < lo || v > hi {
-                Err(format!(
-                    "{name} = {v} is out of range: expected {lo} to {hi}"
-                ))
+                Err(format!("{name} = {v} is out of range: expected {lo} to {hi}"))
             } else {
                 Ok(())
             }
@@ -223,12 +214,7 @@ impl Dist {
                     }
                     check_clamps(*min, *max, lo, hi, &within)
                 }
-                DistSpec::Lognormal {
-                    median,
-                    sigma,
-                    min,
-                    max,
-                } => {
+                DistSpec::Lognormal { median, sigma, min, max } => {
                     if !(median.is_finite() && *median > 0.0) {
                         return Err(format!("median = {median}: expected a number > 0"));
                     }
@@ -243,17 +229,13 @@ impl Dist {
                     within("mode", *mode)?;
                     within("max", *max)?;
                     if !(min <= mode && mode <= max) {
-                        return Err(format!(
-                            "expected min <= mode <= max, got {min}, {mode}, {max}"
-                        ));
+                        return Err(format!("expected min <= mode <= max, got {min}, {mode}, {max}"));
                     }
                     Ok(())
                 }
                 DistSpec::Choice { values, weights } => {
                     if values.is_empty() || values.len() != weights.len() {
-                        return Err(
-                            "values and weights must be non-empty and of the same length".into(),
-                        );
+                        return Err("values and weights must be non-empty and of the same length".into());
                     }
                     for v in values {
                         within("value", *v)?;
@@ -291,9 +273,7 @@ fn check_clamps(
     }
     // Unclamped families can reach beyond [lo, hi]; without clamps inside the range that is an error.
     if (lo.is_finite() && min.is_none()) || (hi.is_finite() && max.is_none()) {
-        return Err(format!(
-            "this quantity must lie in [{lo}, {hi}]: give min and max clamps"
-        ));
+        return Err(format!("this quantity must lie in [{lo}, {hi}]: give min and max clamps"));
     }
     Ok(())
 }
@@ -361,9 +341,7 @@ mod tests {
     }
 
     fn parse(s: &str) -> Result<Dist, String> {
-        toml::from_str::<Holder>(s)
-            .map(|h| h.x)
-            .map_err(|e| e.to_string())
+        toml::from_str::<Holder>(s).map(|h| h.x).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -371,15 +349,7 @@ mod tests {
         assert_eq!(parse("x = 3").unwrap(), Dist::Fixed(3.0));
         assert_eq!(parse("x = 2.5").unwrap(), Dist::Fixed(2.5));
         let d = parse("x = { dist = \"normal\", mean = 1.0, sd = 0.5 }").unwrap();
-        assert_eq!(
-            d,
-            Dist::Family(DistSpec::Normal {
-                mean: 1.0,
-                sd: 0.5,
-                min: None,
-                max: None
-            })
-        );
+        assert_eq!(d, Dist::Family(DistSpec::Normal { mean: 1.0, sd: 0.5, min: None, max: None }));
     }
 
     #[test]
@@ -397,74 +367,34 @@ mod tests {
         let mut rng = ChaCha12Rng::seed_from_u64(3);
         let cases = [
             Dist::Family(DistSpec::Uniform { min: 2.0, max: 4.0 }),
-            Dist::Family(DistSpec::Normal {
-                mean: 5.0,
-                sd: 2.0,
-                min: None,
-                max: None,
-            }),
-            Dist::Family(DistSpec::Lognormal {
-                median: 10.0,
-                sigma: 0.5,
-                min: None,
-                max: None,
-            }),
-            Dist::Family(DistSpec::Triangular {
-                min: 0.0,
-                mode: 1.0,
-                max: 5.0,
-            }),
-            Dist::Family(DistSpec::Choice {
-                values: vec![1.0, 2.0],
-                weights: vec![3.0, 1.0],
-            }),
+            Dist::Family(DistSpec::Normal { mean: 5.0, sd: 2.0, min: None, max: None }),
+            Dist::Family(DistSpec::Lognormal { median: 10.0, sigma: 0.5, min: None, max: None }),
+            Dist::Family(DistSpec::Triangular { min: 0.0, mode: 1.0, max: 5.0 }),
+            Dist::Family(DistSpec::Choice { values: vec![1.0, 2.0], weights: vec![3.0, 1.0] }),
         ];
         for d in cases {
             let n = 200_000;
             let m = (0..n).map(|_| d.sample(&mut rng)).sum::<f64>() / n as f64;
-            assert!(
-                (m - d.mean()).abs() < 0.01 * d.mean().abs().max(1.0),
-                "{d:?}: {m} vs {}",
-                d.mean()
-            );
+            assert!((m - d.mean()).abs() < 0.01 * d.mean().abs().max(1.0), "{d:?}: {m} vs {}", d.mean());
         }
     }
 
     #[test]
     fn clamps_hold_and_checks_catch_bad_parameters() {
         let mut rng = ChaCha12Rng::seed_from_u64(4);
-        let d = Dist::Family(DistSpec::Normal {
-            mean: 0.0,
-            sd: 10.0,
-            min: Some(-1.0),
-            max: Some(1.0),
-        });
+        let d = Dist::Family(DistSpec::Normal { mean: 0.0, sd: 10.0, min: Some(-1.0), max: Some(1.0) });
         assert!((0..1000).all(|_| (-1.0..=1.0).contains(&d.sample(&mut rng))));
         assert!(
-            Dist::Family(DistSpec::Normal {
-                mean: 0.0,
-                sd: -1.0,
-                min: None,
-                max: None
-            })
-            .check(f64::NEG_INFINITY, f64::INFINITY)
-            .is_err()
-        );
-        assert!(Dist::Fixed(-2.0).check(0.0, f64::INFINITY).is_err());
-        assert!(
-            Dist::Family(DistSpec::Uniform { min: 3.0, max: 1.0 })
-                .check(0.0, 10.0)
+            Dist::Family(DistSpec::Normal { mean: 0.0, sd: -1.0, min: None, max: None })
+                .check(f64::NEG_INFINITY, f64::INFINITY)
                 .is_err()
         );
+        assert!(Dist::Fixed(-2.0).check(0.0, f64::INFINITY).is_err());
+        assert!(Dist::Family(DistSpec::Uniform { min: 3.0, max: 1.0 }).check(0.0, 10.0).is_err());
         assert!(
-            Dist::Family(DistSpec::Normal {
-                mean: 1.0,
-                sd: 1.0,
-                min: None,
-                max: None
-            })
-            .check(0.0, f64::INFINITY)
-            .is_err()
+            Dist::Family(DistSpec::Normal { mean: 1.0, sd: 1.0, min: None, max: None })
+                .check(0.0, f64::INFINITY)
+                .is_err()
         );
     }
 

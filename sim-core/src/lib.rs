@@ -25,6 +25,7 @@ pub mod schedule;
 pub mod settlement;
 mod sim;
 pub mod time;
+pub mod views;
 pub mod weather;
 
 pub use sim::{Sim, Snapshot};

@@ -118,26 +118,13 @@ mod tests {
     #[test]
     fn forks_with_the_same_label_repeat_and_different_labels_differ() {
         let r = SimRng::new(7);
-        let a: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(r.fork("weather"), |g, _| Some(g.random::<u64>()))
-            .collect();
-        let b: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(r.fork("weather"), |g, _| Some(g.random::<u64>()))
-            .collect();
-        let c: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(r.fork("grid"), |g, _| Some(g.random::<u64>()))
-            .collect();
+        let a: Vec<u64> = (0..4).map(|_| 0).scan(r.fork("weather"), |g, _| Some(g.random::<u64>())).collect();
+        let b: Vec<u64> = (0..4).map(|_| 0).scan(r.fork("weather"), |g, _| Some(g.random::<u64>())).collect();
+        let c: Vec<u64> = (0..4).map(|_| 0).scan(r.fork("grid"), |g, _| Some(g.random::<u64>())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
-        let d: Vec<u64> = (0..4)
-            .map(|_| 0)
-            .scan(SimRng::new(8).fork("weather"), |g, _| {
-                Some(g.random::<u64>())
-            })
-            .collect();
+        let d: Vec<u64> =
+            (0..4).map(|_| 0).scan(SimRng::new(8).fork("weather"), |g, _| Some(g.random::<u64>())).collect();
         assert_ne!(a, d);
     }
 

@@ -1,11 +1,10 @@
 //! The step schedule: ordered phases run once per step.
 
-use crate::devices::{
-    ac_control_system, ac_system, base_load_system, building_system, pump_system,
-};
+use crate::devices::{ac_control_system, ac_system, base_load_system, building_system, pump_system};
 use crate::grid::{grid_balance_system, grid_observe_system};
 use crate::metrics::{aggregate_meters_system, record_system};
 use crate::programs::{dispatch_system, response_system};
+use crate::settlement::settlement_system;
 use crate::weather::weather_system;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
@@ -29,48 +28,20 @@ pub enum Phase {
 pub fn build_schedule(grid: bool, strict: bool) -> Schedule {
     let mut s = Schedule::default();
     if strict {
-        s.set_build_settings(ScheduleBuildSettings {
-            ambiguity_detection: LogLevel::Error,
-            ..Default::default()
-        });
+        s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
     }
-    s.configure_sets(
-        (
-            Phase::Observe,
-            Phase::Decide,
-            Phase::Act,
-            Phase::Settle,
-            Phase::Record,
-        )
-            .chain(),
-    );
+    s.configure_sets((Phase::Observe, Phase::Decide, Phase::Act, Phase::Settle, Phase::Record).chain());
     if grid {
-        s.add_systems(
-            (weather_system, grid_observe_system)
-                .chain()
-                .in_set(Phase::Observe),
-        );
+        s.add_systems((weather_system, grid_observe_system).chain().in_set(Phase::Observe));
     } else {
         s.add_systems(weather_system.in_set(Phase::Observe));
     }
-    s.add_systems(
-        (dispatch_system, response_system, ac_control_system)
-            .chain()
-            .in_set(Phase::Decide),
-    );
-    s.add_systems(
-        (base_load_system, building_system, pump_system, ac_system)
-            .chain()
-            .in_set(Phase::Act),
-    );
+    s.add_systems((dispatch_system, response_system, ac_control_system).chain().in_set(Phase::Decide));
+    s.add_systems((base_load_system, building_system, pump_system, ac_system).chain().in_set(Phase::Act));
     if grid {
-        s.add_systems(
-            (aggregate_meters_system, grid_balance_system)
-                .chain()
-                .in_set(Phase::Settle),
-        );
+        s.add_systems((aggregate_meters_system, grid_balance_system, settlement_system).chain().in_set(Phase::Settle));
     } else {
-        s.add_systems(aggregate_meters_system.in_set(Phase::Settle));
+        s.add_systems((aggregate_meters_system, settlement_system).chain().in_set(Phase::Settle));
     }
     s.add_systems(record_system.in_set(Phase::Record));
     s

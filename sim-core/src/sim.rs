@@ -1,31 +1,21 @@
 //! The facade: the only door into a run for the command line, the browser, benches and tests.
 
-use crate::customers::{
-    Customer, HouseSpec, Meter, Segments, Weight, spawn_houses, spawn_population,
-};
+use crate::customers::{Customer, HouseSpec, Meter, Segments, Weight, spawn_houses, spawn_population};
 use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
 use crate::grid::{AlertLevel, GridState};
-use crate::metrics::{
-    ExactSum, Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, timeseries_csv,
-};
+use crate::metrics::{ExactSum, Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, timeseries_csv};
 use crate::programs::enrol::enrol_population;
-use crate::programs::{
-    BehaviourParams, Enrolment, MAX_PROGRAMS, PriceSignals, ProgramState, ProgramStats, events_csv,
-};
+use crate::programs::{BehaviourParams, Enrolment, MAX_PROGRAMS, PriceSignals, ProgramState, ProgramStats, events_csv};
 use crate::rng::SimRng;
 use crate::scenario::ValidScenario;
 use crate::schedule::build_schedule;
+use crate::settlement::{SettlementAcc, SettlementRow, init_settlement, settle, settlement_csv};
 use crate::time::Clock;
-use crate::weather::Weather;
+use crate::weather::{HISTORY_DAYS, Weather};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
 
-type ActualQuery = QueryState<(
-    &'static Customer,
-    &'static Meter,
-    &'static Weight,
-    &'static Enrolment,
-)>;
+type ActualQuery = QueryState<(&'static Customer, &'static Meter, &'static Weight, &'static Enrolment)>;
 type TwinQuery = QueryState<(&'static Customer, &'static Meter)>;
 
 /// The counterfactual twin: the same run with the same seed and no events.
@@ -36,6 +26,8 @@ struct Twin {
     twin: TwinQuery,
     /// The twin's meter readings this step, by customer id.
     cf_kw: Vec<f64>,
+    /// This step's attributed true reduction by portfolio, kWh (program × segments + segment).
+    by_portfolio: Vec<ExactSum>,
 }
 
 /// A simulation run.
@@ -43,6 +35,8 @@ pub struct Sim {
     world: World,
     schedule: Schedule,
     twin: Option<Twin>,
+    /// Portfolios' meter data of the 45 days before the run (settlement baselines).
+    history: Option<SettlementAcc>,
     name: String,
     seed: u64,
     agents: u64,
@@ -74,27 +68,46 @@ pub struct Snapshot {
     pub unserved_mw: f64,
 }
 
-fn build_world(scn: &ValidScenario, seed: u64, live: bool) -> World {
+/// Which world is being built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The run itself.
+    Actual,
+    /// The counterfactual twin: same seed, no events.
+    Twin,
+    /// The 45 days before the run, without events, for settlement baselines.
+    WarmUp,
+}
+
+fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
     let rng = SimRng::new(seed);
     let s = scn.scenario();
     let mut world = World::new();
+    let (first, last) = match mode {
+        Mode::WarmUp => {
+            let back = |n: i64| (0..n).fold(scn.first, |d, _| d.yesterday().unwrap_or(d));
+            (back(HISTORY_DAYS - 1), back(1))
+        }
+        _ => (scn.first, scn.last),
+    };
     // Validation checked that the clock can be built; fall back to a one-day run defensively.
-    let clock = Clock::new(scn.tz.clone(), scn.first, scn.last, s.step_minutes)
+    let clock = Clock::new(scn.tz.clone(), first, last, s.step_minutes)
         .or_else(|_| Clock::new(scn.tz.clone(), scn.first, scn.first, 60))
         .unwrap_or_else(|_| unreachable_clock());
     let weather = Weather::new(scn, &rng);
-    if s.grid.enabled {
+    let grid = s.grid.enabled && mode != Mode::WarmUp;
+    if grid {
         // Start the temperature averages at the first day's mean.
-        let first = weather
-            .day(clock.now.day)
-            .map_or(weather.temp_c, |d| 0.5 * (d.high_c + d.low_c));
+        let first = weather.day(clock.now.day).map_or(weather.temp_c, |d| 0.5 * (d.high_c + d.low_c));
         world.insert_resource(GridState::new(scn, &rng, first));
     }
-    let programs = ProgramState::new(scn, &clock, live);
+    let programs = ProgramState::new(scn, &clock, mode == Mode::Actual);
+    let days = (clock.steps_total * u64::from(clock.step_minutes)).div_ceil(1440) as usize + 1;
+    let first_day = clock.now.day;
     world.insert_resource(weather);
     world.insert_resource(clock);
     world.insert_resource(AcControl::default());
-    world.insert_resource(Coupling(s.grid.enabled));
+    world.insert_resource(Coupling(grid));
     world.insert_resource(NoiseKey {
         load: rng.stream("load-noise"),
         pumps: rng.stream("pumps"),
@@ -109,7 +122,35 @@ fn build_world(scn: &ValidScenario, seed: u64, live: bool) -> World {
     let stats = enrol_population(&mut world, scn, &programs, &rng);
     world.insert_resource(stats);
     world.insert_resource(programs);
+    let acc = init_settlement(&mut world, first_day, days);
+    world.insert_resource(acc);
     world
+}
+
+/// Whether any enrolled customer is in a baseline-settled program.
+fn needs_history(world: &World) -> bool {
+    let ps = world.resource::<ProgramState>();
+    let acc = world.resource::<SettlementAcc>();
+    (0..ps.ids.len().min(MAX_PROGRAMS)).any(|p| {
+        ps.specs[p].baseline.is_some() && (0..acc.n_segments).any(|s| acc.get(p, s).is_some_and(|x| x.agents > 0))
+    })
+}
+
+/// Simulates the 45 days before the run, without events and with only enrolled customers, and
+/// returns their portfolios' hourly meter data (the history settlement baselines look back on).
+fn warm_up(scn: &ValidScenario, seed: u64) -> SettlementAcc {
+    let mut world = build_world(scn, seed, Mode::WarmUp);
+    let idle: Vec<Entity> =
+        world.query::<(Entity, &Enrolment)>().iter(&world).filter(|(_, e)| e.mask == 0).map(|(x, _)| x).collect();
+    for e in idle {
+        world.despawn(e);
+    }
+    let mut schedule = build_schedule(false, false);
+    while !world.resource::<Clock>().finished() {
+        schedule.run(&mut world);
+        world.resource_mut::<Clock>().advance();
+    }
+    world.remove_resource::<SettlementAcc>().unwrap_or_default()
 }
 
 impl Sim {
@@ -121,23 +162,26 @@ impl Sim {
 
     fn build(scn: &ValidScenario, seed: u64, strict: bool) -> Self {
         let s = scn.scenario();
-        let mut world = build_world(scn, seed, true);
+        let mut world = build_world(scn, seed, Mode::Actual);
+        let history = needs_history(&world).then(|| warm_up(scn, seed));
         let grid = s.grid.enabled;
         let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
         let twin = want_twin.then(|| {
-            let mut tw = build_world(scn, seed, false);
+            let mut tw = build_world(scn, seed, Mode::Twin);
             Twin {
                 actual: QueryState::new(&mut world),
                 twin: QueryState::new(&mut tw),
                 world: tw,
                 schedule: build_schedule(grid, false),
                 cf_kw: vec![],
+                by_portfolio: vec![],
             }
         });
         Self {
             world,
             schedule: build_schedule(grid, strict),
             twin,
+            history,
             name: s.name.clone(),
             seed,
             agents: scn.agents(),
@@ -148,10 +192,7 @@ impl Sim {
     /// Builds the schedule with ambiguity detection as an error (for tests).
     pub fn check_schedule(scn: &ValidScenario) -> Result<(), String> {
         let mut sim = Self::build(scn, 0, true);
-        sim.schedule
-            .initialize(&mut sim.world)
-            .map(|_| ())
-            .map_err(|e| format!("{e:?}"))
+        sim.schedule.initialize(&mut sim.world).map(|_| ()).map_err(|e| format!("{e:?}"))
     }
 
     /// Adds explicit houses (benches and peer comparisons); they get ids after the population's.
@@ -275,6 +316,34 @@ impl Sim {
         events_csv(&self.programs().sorted_rows())
     }
 
+    /// Settlement of every program's portfolios so far (events that have ended).
+    pub fn settlement(&self) -> Vec<SettlementRow> {
+        settle(
+            self.programs(),
+            self.world.resource::<SettlementAcc>(),
+            self.history.as_ref(),
+            self.segments(),
+            self.clock(),
+        )
+    }
+
+    /// `settlement.csv`: one row per program and segment.
+    pub fn settlement_csv(&self) -> String {
+        settlement_csv(&self.settlement())
+    }
+
+    /// Degree-hours above setpoint per program (actual, twin), summed over segments, °C·h (weighted).
+    fn degree_hours(&self) -> Vec<(f64, f64)> {
+        let sum = |acc: &SettlementAcc, p: usize| {
+            (0..acc.n_segments).filter_map(|s| acc.get(p, s)).map(|x| x.degree_hours.value()).sum::<f64>()
+        };
+        let acc = self.world.resource::<SettlementAcc>();
+        let twin = self.twin.as_ref().and_then(|t| t.world.get_resource::<SettlementAcc>());
+        (0..self.programs().ids.len().min(MAX_PROGRAMS))
+            .map(|p| (sum(acc, p), twin.map_or(f64::NAN, |t| sum(t, p))))
+            .collect()
+    }
+
     /// The time series as CSV (one row a step, one reduction column per program).
     pub fn timeseries_csv(&self) -> String {
         timeseries_csv(&self.metrics().steps, &self.programs().ids)
@@ -301,10 +370,7 @@ impl Sim {
     /// The run's summary (so far).
     pub fn summary(&self) -> RunSummary {
         let c = self.clock();
-        let end = c
-            .local(c.utc_of_step(c.step))
-            .map(|s| s.rfc3339())
-            .unwrap_or_default();
+        let end = c.local(c.utc_of_step(c.step)).map(|s| s.rfc3339()).unwrap_or_default();
         let issued = self.grid().map(|g| g.issued.as_slice()).unwrap_or(&[]);
         let local = |utc: i64| c.local(utc).map(|s| s.rfc3339()).unwrap_or_default();
         let mut s = RunSummary::from_steps(
@@ -324,6 +390,9 @@ impl Sim {
             steps: &self.metrics().steps,
             dt_h: c.dt_hours(),
             counterfactual: self.twin.is_some(),
+            settlement: &self.settlement(),
+            degree_hours: &self.degree_hours(),
+            run_days: c.step as f64 * c.dt_hours() / 24.0,
         });
         s
     }
@@ -345,6 +414,11 @@ fn attribute(world: &mut World, t: &mut Twin) {
     }
     let mut red = [ExactSum::default(); MAX_PROGRAMS];
     let mut unattributed = ExactSum::default();
+    let active = world.resource::<ProgramState>().active_mask;
+    let dt = world.resource::<Clock>().dt_hours();
+    let n_seg = world.resource::<SettlementAcc>().n_segments;
+    t.by_portfolio.clear();
+    t.by_portfolio.resize(MAX_PROGRAMS * n_seg, ExactSum::default());
     for (c, m, w, e) in t.actual.iter(world) {
         let cf = t.cf_kw.get(c.id as usize).copied().unwrap_or(f64::NAN);
         let d = w.0 * (cf - m.kw) / 1000.0;
@@ -359,14 +433,18 @@ fn attribute(world: &mut World, t: &mut Twin) {
             for (p, r) in red.iter_mut().enumerate() {
                 if bits & (1 << p) != 0 {
                     r.add(share);
+                    if active & (1 << p) != 0 && (c.segment as usize) < n_seg {
+                        t.by_portfolio[p * n_seg + c.segment as usize].add(share * 1000.0 * dt);
+                    }
                 }
             }
         }
     }
-    let cf_load = t
-        .world
-        .get_resource::<GridState>()
-        .map_or(f64::NAN, |g| g.system_load_mw);
+    let mut acc = world.resource_mut::<SettlementAcc>();
+    for (port, kwh) in acc.portfolios.iter_mut().zip(&t.by_portfolio) {
+        port.true_reduction_kwh.add(kwh.value());
+    }
+    let cf_load = t.world.get_resource::<GridState>().map_or(f64::NAN, |g| g.system_load_mw);
     let mut metrics = world.resource_mut::<Metrics>();
     if let Some(last) = metrics.steps.last_mut() {
         last.program_reduction_mw = red.map(ExactSum::value);

@@ -7,27 +7,12 @@ use sim_core::scenario::{FileSource, NoFiles, ValidScenario, load_scenario, pars
 use std::collections::BTreeMap;
 
 fn shipped(name: &str) -> ValidScenario {
-    load_scenario(
-        sim_core::data::scenario(name).expect("shipped"),
-        name,
-        &[],
-        &NoFiles,
-    )
-    .expect("valid")
+    load_scenario(sim_core::data::scenario(name).expect("shipped"), name, &[], &NoFiles).expect("valid")
 }
 
 fn with(name: &str, sets: &[&str]) -> ValidScenario {
-    let o: Vec<_> = sets
-        .iter()
-        .map(|s| parse_override(s).expect("override"))
-        .collect();
-    load_scenario(
-        sim_core::data::scenario(name).expect("shipped"),
-        name,
-        &o,
-        &NoFiles,
-    )
-    .expect("valid")
+    let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
+    load_scenario(sim_core::data::scenario(name).expect("shipped"), name, &o, &NoFiles).expect("valid")
 }
 
 #[test]
@@ -36,16 +21,8 @@ fn a_2022_like_heat_wave_peaks_near_the_52_gw_record_in_the_late_afternoon() {
     sim.run_to_end();
     let s = sim.summary();
     // CAISO record: 52,061 MW on 2022-09-06 at 16:58 (DOMAIN.md §6).
-    assert!(
-        (50_000.0..=54_000.0).contains(&s.peak_system_load_mw),
-        "peak {}",
-        s.peak_system_load_mw
-    );
-    assert!(
-        s.peak_system_load_time.starts_with("2022-09-06T1"),
-        "{}",
-        s.peak_system_load_time
-    );
+    assert!((50_000.0..=54_000.0).contains(&s.peak_system_load_mw), "peak {}", s.peak_system_load_mw);
+    assert!(s.peak_system_load_time.starts_with("2022-09-06T1"), "{}", s.peak_system_load_time);
     let hour: u32 = s.peak_system_load_time[11..13].parse().expect("hour");
     assert!((16..=18).contains(&hour), "{}", s.peak_system_load_time);
     // The tightest evening brings EEA alerts.
@@ -57,11 +34,7 @@ fn normal_summer_weekdays_peak_at_40_to_44_gw() {
     // July-September with the heat-wave regime off: typical weekdays (DOMAIN.md §6: about 40-44 GW).
     let scn = with(
         "synthetic-summer.toml",
-        &[
-            "start=2023-07-05",
-            "end=2023-09-29",
-            "weather.heat_wave.onset_prob_by_month=[0,0,0,0,0,0,0,0,0,0,0,0]",
-        ],
+        &["start=2023-07-05", "end=2023-09-29", "weather.heat_wave.onset_prob_by_month=[0,0,0,0,0,0,0,0,0,0,0,0]"],
     );
     let mut sim = Sim::new(&scn, 3);
     sim.run_to_end();
@@ -75,10 +48,7 @@ fn normal_summer_weekdays_peak_at_40_to_44_gw() {
     let mut v: Vec<f64> = peaks.values().copied().collect();
     v.sort_by(f64::total_cmp);
     let median = v[v.len() / 2];
-    assert!(
-        (40_000.0..=44_000.0).contains(&median),
-        "median weekday peak {median}"
-    );
+    assert!((40_000.0..=44_000.0).contains(&median), "median weekday peak {median}");
     // Normal weather does not run the grid out of reserves.
     assert_eq!(sim.summary().unserved_energy_mwh, 0.0);
 }
@@ -88,46 +58,23 @@ fn replayed_2020_calendar_gives_its_alerts_and_unserved_energy_exactly() {
     let scn = shipped("summer-2020.toml");
     let cal = scn.calendar().expect("calendar");
     // Unserved energy is the calendar's shed MW × duration: about 1,000 MW for 75 min and 470 MW for 20 min.
-    let expected: f64 = cal
-        .iter()
-        .map(|a| a.shed_mw * (a.end_utc_s - a.start_utc_s) as f64 / 3600.0)
-        .sum();
-    assert!(
-        (expected - (1000.0 * 75.0 + 470.0 * 20.0) / 60.0).abs() < 1e-9,
-        "{expected}"
-    );
+    let expected: f64 = cal.iter().map(|a| a.shed_mw * (a.end_utc_s - a.start_utc_s) as f64 / 3600.0).sum();
+    assert!((expected - (1000.0 * 75.0 + 470.0 * 20.0) / 60.0).abs() < 1e-9, "{expected}");
     let mut sim = Sim::new(&scn, 1);
     sim.run_to_end();
     let s = sim.summary();
-    assert!(
-        (s.unserved_energy_mwh - expected).abs() < 1e-3,
-        "{} vs {expected}",
-        s.unserved_energy_mwh
-    );
-    let eea3 = sim
-        .metrics()
-        .steps
-        .iter()
-        .filter(|r| r.alert == AlertLevel::Eea3)
-        .map(|r| r.time.date.to_string());
+    assert!((s.unserved_energy_mwh - expected).abs() < 1e-3, "{} vs {expected}", s.unserved_energy_mwh);
+    let eea3 = sim.metrics().steps.iter().filter(|r| r.alert == AlertLevel::Eea3).map(|r| r.time.date.to_string());
     let days: std::collections::BTreeSet<String> = eea3.collect();
-    assert_eq!(
-        days.into_iter().collect::<Vec<_>>(),
-        vec!["2020-08-14", "2020-08-15"]
-    );
+    assert_eq!(days.into_iter().collect::<Vec<_>>(), vec!["2020-08-14", "2020-08-15"]);
 }
 
 #[test]
 fn replayed_2022_calendar_puts_eea3_on_september_6_from_17_17_to_20_00() {
     let mut sim = Sim::new(&shipped("heatwave-2022.toml"), 1);
     sim.run_to_end();
-    let eea3: Vec<String> = sim
-        .metrics()
-        .steps
-        .iter()
-        .filter(|r| r.alert == AlertLevel::Eea3)
-        .map(|r| r.time.local_text())
-        .collect();
+    let eea3: Vec<String> =
+        sim.metrics().steps.iter().filter(|r| r.alert == AlertLevel::Eea3).map(|r| r.time.local_text()).collect();
     // 5-minute steps starting inside 17:17-20:00: 17:20 .. 19:55.
     assert_eq!(eea3.first().map(String::as_str), Some("2022-09-06 17:20"));
     assert_eq!(eea3.last().map(String::as_str), Some("2022-09-06 19:55"));
@@ -150,11 +97,7 @@ fn weights_scale_customer_load_exactly() {
     let run = |s: &ValidScenario| {
         let mut sim = Sim::new(s, 5);
         sim.run_to_end();
-        sim.metrics()
-            .steps
-            .iter()
-            .map(|r| r.customers_load_mw)
-            .collect::<Vec<_>>()
+        sim.metrics().steps.iter().map(|r| r.customers_load_mw).collect::<Vec<_>>()
     };
     let (a, b) = (run(&base), run(&double));
     for (x, y) in a.iter().zip(&b) {
@@ -166,10 +109,7 @@ struct MapFiles(BTreeMap<&'static str, String>);
 
 impl FileSource for MapFiles {
     fn read(&self, name: &str) -> Result<String, String> {
-        self.0
-            .get(name)
-            .cloned()
-            .ok_or_else(|| format!("cannot read `{name}`"))
+        self.0.get(name).cloned().ok_or_else(|| format!("cannot read `{name}`"))
     }
 }
 
@@ -177,11 +117,7 @@ impl FileSource for MapFiles {
 fn replayed_weather_is_interpolated_to_the_step() {
     let mut csv = String::from("# test\ntime,temp_c\n");
     for h in 0..=24 {
-        let (d, hh) = if h < 24 {
-            ("2022-09-06", h)
-        } else {
-            ("2022-09-07", 0)
-        };
+        let (d, hh) = if h < 24 { ("2022-09-06", h) } else { ("2022-09-07", 0) };
         csv.push_str(&format!("{d} {hh:02}:00,{}\n", 20 + h));
     }
     let files = MapFiles(BTreeMap::from([("w.csv", csv)]));
@@ -198,32 +134,19 @@ file = "w.csv"
     let scn = load_scenario(text, "replay.toml", &[], &files).expect("valid");
     let mut sim = Sim::new(&scn, 1);
     sim.run_to_end();
-    let t: Vec<f64> = sim
-        .metrics()
-        .steps
-        .iter()
-        .map(|r| r.outdoor_temp_c)
-        .collect();
+    let t: Vec<f64> = sim.metrics().steps.iter().map(|r| r.outdoor_temp_c).collect();
     assert_eq!(t.len(), 96);
     assert!((t[0] - 20.0).abs() < 1e-12);
     assert!((t[1] - 20.25).abs() < 1e-12);
     assert!((t[4 * 17 + 2] - 37.5).abs() < 1e-12);
     // A file that does not cover the run is refused, naming it.
-    let short = MapFiles(BTreeMap::from([(
-        "w.csv",
-        "time,temp_c\n2022-09-06 00:00,20\n2022-09-06 01:00,21\n".to_string(),
-    )]));
-    let e = load_scenario(text, "replay.toml", &[], &short)
-        .expect_err("too short")
-        .to_string();
+    let short =
+        MapFiles(BTreeMap::from([("w.csv", "time,temp_c\n2022-09-06 00:00,20\n2022-09-06 01:00,21\n".to_string())]));
+    let e = load_scenario(text, "replay.toml", &[], &short).expect_err("too short").to_string();
     assert!(e.contains("does not cover"), "{e}");
-    let dup = MapFiles(BTreeMap::from([(
-        "w.csv",
-        "time,temp_c\n2022-09-06 00:00,20\n2022-09-06 00:00,21\n".to_string(),
-    )]));
-    let e = load_scenario(text, "replay.toml", &[], &dup)
-        .expect_err("duplicate")
-        .to_string();
+    let dup =
+        MapFiles(BTreeMap::from([("w.csv", "time,temp_c\n2022-09-06 00:00,20\n2022-09-06 00:00,21\n".to_string())]));
+    let e = load_scenario(text, "replay.toml", &[], &dup).expect_err("duplicate").to_string();
     assert!(e.contains("w.csv:3") && e.contains("duplicate"), "{e}");
 }
 
@@ -245,10 +168,5 @@ fn holidays_use_the_weekend_load_shape() {
             .map(|r| r.class_mw[1])
             .expect("row")
     };
-    assert!(
-        at("2022-09-05") < 0.8 * at("2022-09-02"),
-        "{} vs {}",
-        at("2022-09-05"),
-        at("2022-09-02")
-    );
+    assert!(at("2022-09-05") < 0.8 * at("2022-09-02"), "{} vs {}", at("2022-09-05"), at("2022-09-02"));
 }

@@ -11,17 +11,8 @@ use sim_core::programs::{Enrolment, Status, judge_calendar};
 use sim_core::scenario::{NoFiles, ValidScenario, load_scenario, parse_override};
 
 fn scenario(name: &str, sets: &[&str]) -> ValidScenario {
-    let o: Vec<_> = sets
-        .iter()
-        .map(|s| parse_override(s).expect("override"))
-        .collect();
-    load_scenario(
-        sim_core::data::scenario(name).expect("shipped"),
-        name,
-        &o,
-        &NoFiles,
-    )
-    .expect("valid")
+    let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
+    load_scenario(sim_core::data::scenario(name).expect("shipped"), name, &o, &NoFiles).expect("valid")
 }
 
 fn run(scn: &ValidScenario, seed: u64) -> Sim {
@@ -41,21 +32,10 @@ fn heatwave_2022_automatic_dispatch_follows_alerts_and_lowers_system_load() {
     // (the operator acts on the alert of the step before).
     let step_s = 60 * i64::from(sim.clock().step_minutes);
     let mut day_of = 0;
-    for e in called.iter().filter(|e| {
-        e.automatic
-            && sim
-                .clock()
-                .local(e.issued_utc)
-                .is_some_and(|l| l.date == e.date)
-    }) {
-        let level = ps.specs[e.program]
-            .operator
-            .day_of_alert
-            .expect("day-of calls come from a day-of policy");
-        let at = steps
-            .iter()
-            .find(|s| s.time.utc_s == e.issued_utc - step_s)
-            .map(|s| s.alert);
+    for e in called.iter().filter(|e| e.automatic && sim.clock().local(e.issued_utc).is_some_and(|l| l.date == e.date))
+    {
+        let level = ps.specs[e.program].operator.day_of_alert.expect("day-of calls come from a day-of policy");
+        let at = steps.iter().find(|s| s.time.utc_s == e.issued_utc - step_s).map(|s| s.alert);
         assert!(
             at.is_some_and(|a| a >= level),
             "{} called at {} under {at:?}, policy {level}",
@@ -66,51 +46,26 @@ fn heatwave_2022_automatic_dispatch_follows_alerts_and_lowers_system_load() {
     }
     assert!(day_of >= 5, "{day_of} day-of calls");
     // The automatic operator never breaks a rule: re-judging its requests gives the same verdicts.
-    let rows = judge_calendar(
-        sim.programs().judge_book(),
-        ps.rows.iter().map(|r| r.request.clone()).collect(),
-    );
-    assert!(
-        rows.iter().all(|r| r.status == Status::Called),
-        "{:?}",
-        rows.iter().find(|r| r.status != Status::Called)
-    );
+    let rows = judge_calendar(sim.programs().judge_book(), ps.rows.iter().map(|r| r.request.clone()).collect());
+    assert!(rows.iter().all(|r| r.status == Status::Called), "{:?}", rows.iter().find(|r| r.status != Status::Called));
     // Emergency programs are called on Sep 6, the EEA 3 day.
     for id in ["SDP", "TOU-BIP", "AP-I", "ELRP-A1"] {
         assert!(
-            called
-                .iter()
-                .any(|e| ps.ids[e.program] == id && e.date.to_string() == "2022-09-06"),
+            called.iter().any(|e| ps.ids[e.program] == id && e.date.to_string() == "2022-09-06"),
             "{id} not called on Sep 6"
         );
     }
     // Reductions lower system load while events are in force.
     let during: Vec<_> = steps.iter().filter(|s| s.active_programs != 0).collect();
-    let lower = during
-        .iter()
-        .filter(|s| s.system_load_mw < s.counterfactual_system_load_mw)
-        .count();
-    assert!(
-        lower as f64 > 0.9 * during.len() as f64,
-        "{lower} of {}",
-        during.len()
-    );
-    let mean_cut: f64 = during
-        .iter()
-        .map(|s| s.counterfactual_system_load_mw - s.system_load_mw)
-        .sum::<f64>()
-        / during.len() as f64;
-    let attributed: f64 = during
-        .iter()
-        .map(|s| s.program_reduction_mw.iter().sum::<f64>())
-        .sum::<f64>()
-        / during.len() as f64;
+    let lower = during.iter().filter(|s| s.system_load_mw < s.counterfactual_system_load_mw).count();
+    assert!(lower as f64 > 0.9 * during.len() as f64, "{lower} of {}", during.len());
+    let mean_cut: f64 =
+        during.iter().map(|s| s.counterfactual_system_load_mw - s.system_load_mw).sum::<f64>() / during.len() as f64;
+    let attributed: f64 =
+        during.iter().map(|s| s.program_reduction_mw.iter().sum::<f64>()).sum::<f64>() / during.len() as f64;
     assert!(mean_cut > 200.0, "mean cut {mean_cut} MW");
     // The system-load cut is the customers' reduction, all of it attributed to programs.
-    assert!(
-        (mean_cut - attributed).abs() < 0.02 * mean_cut,
-        "{mean_cut} vs {attributed}"
-    );
+    assert!((mean_cut - attributed).abs() < 0.02 * mean_cut, "{mean_cut} vs {attributed}");
     let s = sim.summary();
     assert!(s.peak_system_load_mw < s.counterfactual_peak_system_load_mw.expect("twin"));
 }
@@ -118,24 +73,12 @@ fn heatwave_2022_automatic_dispatch_follows_alerts_and_lowers_system_load() {
 #[test]
 fn without_events_the_twin_and_the_run_are_identical() {
     let sim = run(
-        &scenario(
-            "default.toml",
-            &[
-                "automatic_dispatch=false",
-                "programs.RTP.enabled=false",
-                "end=2022-09-03",
-            ],
-        ),
+        &scenario("default.toml", &["automatic_dispatch=false", "programs.RTP.enabled=false", "end=2022-09-03"]),
         3,
     );
     for s in &sim.metrics().steps {
-        assert_eq!(
-            s.system_load_mw.to_bits(),
-            s.counterfactual_system_load_mw.to_bits()
-        );
-        assert!(
-            s.program_reduction_mw.iter().all(|r| *r == 0.0) && s.unattributed_reduction_mw == 0.0
-        );
+        assert_eq!(s.system_load_mw.to_bits(), s.counterfactual_system_load_mw.to_bits());
+        assert!(s.program_reduction_mw.iter().all(|r| *r == 0.0) && s.unattributed_reduction_mw == 0.0);
     }
 }
 
@@ -187,26 +130,12 @@ fn enrolled_customers_are_eligible_and_combine_only_allowed_programs() {
         }
         let hp = pump.map(|p| p.kw * 0.9 / sim_core::devices::pump::KW_PER_HP);
         let v = view(c, &rates, e, devices, hp);
-        let mine: Vec<&str> = ids
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| e.mask & (1 << i) != 0)
-            .map(|(_, s)| s.as_str())
-            .collect();
+        let mine: Vec<&str> =
+            ids.iter().enumerate().filter(|(i, _)| e.mask & (1 << i) != 0).map(|(_, s)| s.as_str()).collect();
         for (k, id) in mine.iter().enumerate() {
             enrolled += 1;
-            assert_eq!(
-                check_eligibility(&book.programs[*id], &v),
-                Ok(()),
-                "customer {} in {id}",
-                c.id
-            );
-            assert_eq!(
-                check_dual(&book, id, &mine[..k]),
-                Ok(()),
-                "customer {} in {mine:?}",
-                c.id
-            );
+            assert_eq!(check_eligibility(&book.programs[*id], &v), Ok(()), "customer {} in {id}", c.id);
+            assert_eq!(check_dual(&book, id, &mine[..k]), Ok(()), "customer {} in {mine:?}", c.id);
         }
     }
     assert!(enrolled > 1000, "{enrolled}");
@@ -214,8 +143,7 @@ fn enrolled_customers_are_eligible_and_combine_only_allowed_programs() {
     // CPP is Bundled-only: CCA and Direct Access applicants are refused and counted.
     let cpp = &s.enrolment_rejections["CPP"];
     assert!(
-        cpp["service type CCA not eligible"] > 0.0
-            && cpp["service type DirectAccess not eligible"] > 0.0,
+        cpp["service type CCA not eligible"] > 0.0 && cpp["service type DirectAccess not eligible"] > 0.0,
         "{cpp:?}"
     );
     assert!(s.enrolment_rejections["SDP"]["requires central_ac"] > 0.0);
@@ -235,42 +163,22 @@ fn a_scripted_sdp_event_cycles_air_conditioners_and_warms_homes() {
     let mut sim = Sim::new(&scn, 4);
     let sdp = sim.programs().index("SDP").expect("SDP");
     // At the end of the event, SDP customers' homes are warmer than their twins'.
-    let t = sim
-        .clock()
-        .utc_of_local(scn.first_day(), 18 * 60 + 55)
-        .expect("time");
+    let t = sim.clock().utc_of_local(scn.first_day(), 18 * 60 + 55).expect("time");
     sim.run_until(t + 300);
     let mean_temp = |w: &bevy_ecs::world::World| {
-        let mut q = w
-            .try_query::<(&Customer, &Enrolment, &AirConditioner)>()
-            .expect("query");
-        let v: Vec<(u32, f64)> = q
-            .iter(w)
-            .filter(|(_, e, _)| e.mask & (1 << sdp) != 0)
-            .map(|(c, _, a)| (c.id, a.temp_c))
-            .collect();
+        let mut q = w.try_query::<(&Customer, &Enrolment, &AirConditioner)>().expect("query");
+        let v: Vec<(u32, f64)> =
+            q.iter(w).filter(|(_, e, _)| e.mask & (1 << sdp) != 0).map(|(c, _, a)| (c.id, a.temp_c)).collect();
         v.iter().map(|x| x.1).sum::<f64>() / v.len() as f64
     };
     let warm = mean_temp(sim.world()) - mean_temp(sim.counterfactual_world().expect("twin"));
-    assert!(
-        warm > 0.5,
-        "SDP homes only {warm} °C warmer than their twins"
-    );
+    assert!(warm > 0.5, "SDP homes only {warm} °C warmer than their twins");
     sim.run_to_end();
     let steps = &sim.metrics().steps;
-    let at = |hhmm: &str| {
-        steps
-            .iter()
-            .find(|s| s.time.local_text().ends_with(hhmm))
-            .expect("step")
-    };
+    let at = |hhmm: &str| steps.iter().find(|s| s.time.local_text().ends_with(hhmm)).expect("step");
     // During the event: fewer compressors run and SDP customers' load is lower than the twin's.
     assert!(at("18:00").ac_running_share < at("16:50").ac_running_share);
-    assert!(
-        at("18:00").program_reduction_mw[sdp] > 50.0,
-        "{}",
-        at("18:00").program_reduction_mw[sdp]
-    );
+    assert!(at("18:00").program_reduction_mw[sdp] > 50.0, "{}", at("18:00").program_reduction_mw[sdp]);
     // Snapback after the event: the warmed homes cool down, drawing more than the twin.
     let after: f64 = steps
         .iter()
@@ -293,16 +201,10 @@ fn ap_i_interrupts_pumps_and_tou_bip_customers_get_down_to_their_firm_service_le
         ],
     );
     let mut sim = Sim::new(&scn, 8);
-    let t = sim
-        .clock()
-        .utc_of_local(scn.first_day(), 15 * 60)
-        .expect("time");
+    let t = sim.clock().utc_of_local(scn.first_day(), 15 * 60).expect("time");
     sim.run_until(t + 300);
     let ps = sim.programs().clone();
-    let (api, bip) = (
-        ps.index("AP-I").expect("AP-I"),
-        ps.index("TOU-BIP").expect("TOU-BIP"),
-    );
+    let (api, bip) = (ps.index("AP-I").expect("AP-I"), ps.index("TOU-BIP").expect("TOU-BIP"));
     let w = sim.world_mut();
     let mut q = w.query::<(&Enrolment, &Meter, Option<&Pump>, Option<&Building>)>();
     let (mut pumps, mut firms) = (0, 0);
@@ -313,12 +215,7 @@ fn ap_i_interrupts_pumps_and_tou_bip_customers_get_down_to_their_firm_service_le
             pumps += 1;
         }
         if e.mask & (1 << bip) != 0 && b.is_some() {
-            assert!(
-                m.kw <= e.fsl_kw + 1e-9,
-                "load {} above FSL {}",
-                m.kw,
-                e.fsl_kw
-            );
+            assert!(m.kw <= e.fsl_kw + 1e-9, "load {} above FSL {}", m.kw, e.fsl_kw);
             firms += 1;
         }
     }
@@ -357,59 +254,32 @@ fn a_governors_order_lets_elrp_customers_run_fossil_generators_but_not_in_a_dac(
     let all = run(&scenario("default.toml", &dac), 5).summary();
     assert_eq!(all.generator_refused_mwh, 0.0);
     assert!(all.generator_mwh > order.generator_mwh);
-    assert!(
-        all.programs["ELRP-A1"].mean_event_reduction_mw
-            > order.programs["ELRP-A1"].mean_event_reduction_mw
-    );
+    assert!(all.programs["ELRP-A1"].mean_event_reduction_mw > order.programs["ELRP-A1"].mean_event_reduction_mw);
 }
 
 #[test]
 fn fatigue_makes_sdp_override_customers_opt_out_more_on_consecutive_days() {
-    let days = [
-        "2022-09-01",
-        "2022-09-02",
-        "2022-09-03",
-        "2022-09-04",
-        "2022-09-05",
-        "2022-09-06",
-    ];
+    let days = ["2022-09-01", "2022-09-02", "2022-09-03", "2022-09-04", "2022-09-05", "2022-09-06"];
     let d: Vec<String> = days
         .iter()
-        .map(|d| {
-            format!(
-                "{{program=\"SDP\",date=\"{d}\",start=\"17:00\",end=\"19:00\",trigger=\"EEA1\"}}"
-            )
-        })
+        .map(|d| format!("{{program=\"SDP\",date=\"{d}\",start=\"17:00\",end=\"19:00\",trigger=\"EEA1\"}}"))
         .collect();
     let dispatch = format!("dispatch=[{}]", d.join(","));
     let fresh = run(
         &scenario(
             "default.toml",
-            &[
-                "end=2022-09-06",
-                "automatic_dispatch=false",
-                "behaviour.fatigue_per_day=0.0",
-                &dispatch,
-            ],
+            &["end=2022-09-06", "automatic_dispatch=false", "behaviour.fatigue_per_day=0.0", &dispatch],
         ),
         2,
     );
     let tired = run(
         &scenario(
             "default.toml",
-            &[
-                "end=2022-09-06",
-                "automatic_dispatch=false",
-                "behaviour.fatigue_per_day=1.0",
-                &dispatch,
-            ],
+            &["end=2022-09-06", "automatic_dispatch=false", "behaviour.fatigue_per_day=1.0", &dispatch],
         ),
         2,
     );
-    let (a, b) = (
-        fresh.summary().programs["SDP"].opt_outs,
-        tired.summary().programs["SDP"].opt_outs,
-    );
+    let (a, b) = (fresh.summary().programs["SDP"].opt_outs, tired.summary().programs["SDP"].opt_outs);
     assert!(b > a * 1.3, "opt-outs {a} without fatigue, {b} with");
 }
 
@@ -429,10 +299,6 @@ fn notifications_are_counted_by_channel_for_each_event() {
     let s = sim.summary();
     let sdp = &s.programs["SDP"];
     let total: f64 = sdp.notifications.values().sum();
-    assert!(
-        (total - sdp.enrolled_customers).abs() < 1e-6 * total,
-        "{total} vs {}",
-        sdp.enrolled_customers
-    );
+    assert!((total - sdp.enrolled_customers).abs() < 1e-6 * total, "{total} vs {}", sdp.enrolled_customers);
     assert!(sdp.notifications["email"] > sdp.notifications["phone"]);
 }

@@ -2,26 +2,16 @@
 //! exact status and reason of the events table.
 
 use sim_core::programs::book::{DayRule, ProgramBook};
-use sim_core::programs::eligibility::{
-    CustomerView, OrderInForce, check_dual, check_eligibility, check_generator_use,
-};
+use sim_core::programs::eligibility::{CustomerView, OrderInForce, check_dual, check_eligibility, check_generator_use};
 use sim_core::programs::rules::{Request, Status, judge_calendar};
 use sim_core::programs::{Trigger, book::Device};
-use sim_core::scenario::{
-    CustomerClass, MeterType, NoFiles, ServiceType, load_scenario, parse_override,
-};
+use sim_core::scenario::{CustomerClass, MeterType, NoFiles, ServiceType, load_scenario, parse_override};
 use sim_core::time::{parse_date, parse_hhmm, parse_local_datetime};
 
 fn book_with(sets: &[&str]) -> ProgramBook {
     let text = "schema_version = 1\nname = \"t\"\nstart = \"2022-09-01\"\nend = \"2022-09-01\"\n[weather]\nmodel = \"stochastic\"\n";
-    let o: Vec<_> = sets
-        .iter()
-        .map(|s| parse_override(s).expect("override"))
-        .collect();
-    load_scenario(text, "t.toml", &o, &NoFiles)
-        .expect("valid")
-        .book()
-        .clone()
+    let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
+    load_scenario(text, "t.toml", &o, &NoFiles).expect("valid").book().clone()
 }
 
 /// "PROGRAM YYYY-MM-DD HH:MM-HH:MM TRIGGER [@YYYY-MM-DDTHH:MM]"
@@ -34,9 +24,7 @@ fn req(s: &str) -> Request {
         start_min: parse_hhmm(a).expect("start"),
         end_min: parse_hhmm(b).expect("end"),
         trigger: p[3].parse::<Trigger>().expect("trigger"),
-        issued: p
-            .get(4)
-            .map(|i| parse_local_datetime(i.trim_start_matches('@')).expect("issued")),
+        issued: p.get(4).map(|i| parse_local_datetime(i.trim_start_matches('@')).expect("issued")),
     }
 }
 
@@ -96,18 +84,9 @@ fn with_last(mut v: Vec<String>, last: &str) -> Vec<String> {
 }
 
 // ------------------------------------------------------------------ AP-I
-called!(
-    ap_i_is_year_round_so_a_january_event_is_called,
-    one("AP-I 2022-01-12 10:00-12:00 EEA2")
-);
-called!(
-    ap_i_any_day_so_labor_day_is_called,
-    one("AP-I 2022-09-05 10:00-12:00 EEA2")
-);
-called!(
-    ap_i_has_no_window_so_a_night_event_is_called,
-    one("AP-I 2022-09-06 02:00-04:00 EEA1")
-);
+called!(ap_i_is_year_round_so_a_january_event_is_called, one("AP-I 2022-01-12 10:00-12:00 EEA2"));
+called!(ap_i_any_day_so_labor_day_is_called, one("AP-I 2022-09-05 10:00-12:00 EEA2"));
+called!(ap_i_has_no_window_so_a_night_event_is_called, one("AP-I 2022-09-06 02:00-04:00 EEA1"));
 refused!(
     ap_i_event_of_seven_hours_is_refused_whole,
     one("AP-I 2022-09-06 10:00-17:00 EEA2"),
@@ -115,18 +94,12 @@ refused!(
 );
 refused!(
     ap_i_second_event_in_a_day_is_refused,
-    vec![
-        "AP-I 2022-09-06 10:00-11:00 EEA2".into(),
-        "AP-I 2022-09-06 15:00-16:00 EEA2".into()
-    ],
+    vec!["AP-I 2022-09-06 10:00-11:00 EEA2".into(), "AP-I 2022-09-06 15:00-16:00 EEA2".into()],
     "max_events_per_day 1 reached"
 );
 refused!(
     ap_i_eleventh_event_in_a_month_is_refused,
-    with_last(
-        daily("AP-I", "2022-09-01", 10, "10:00-11:00", "EEA2"),
-        "AP-I 2022-09-20 10:00-11:00 EEA2"
-    ),
+    with_last(daily("AP-I", "2022-09-01", 10, "10:00-11:00", "EEA2"), "AP-I 2022-09-20 10:00-11:00 EEA2"),
     "max_events_per_month 10 reached"
 );
 refused!(
@@ -134,13 +107,7 @@ refused!(
     {
         let mut v = vec![];
         for m in ["01", "02", "03"] {
-            v.extend(daily(
-                "AP-I",
-                &format!("2022-{m}-01"),
-                10,
-                "08:00-14:00",
-                "EEA2",
-            ));
+            v.extend(daily("AP-I", &format!("2022-{m}-01"), 10, "08:00-14:00", "EEA2"));
         }
         with_last(v, "AP-I 2022-04-01 08:00-09:00 EEA2")
     },
@@ -151,19 +118,13 @@ refused!(
     one("AP-I 2022-09-06 16:00-18:00 MarketAward"),
     "trigger MarketAward not allowed"
 );
-called!(
-    ap_i_needs_no_notice,
-    one("AP-I 2022-09-06 16:00-18:00 EEA2 @2022-09-06T16:00")
-);
+called!(ap_i_needs_no_notice, one("AP-I 2022-09-06 16:00-18:00 EEA2 @2022-09-06T16:00"));
 refused!(
     ap_i_notice_after_start_is_refused,
     one("AP-I 2022-09-06 16:00-18:00 EEA2 @2022-09-06T16:05"),
     "notice: issued after start"
 );
-called!(
-    ap_i_test_event_is_allowed,
-    one("AP-I 2022-03-02 10:00-11:00 Test")
-);
+called!(ap_i_test_event_is_allowed, one("AP-I 2022-03-02 10:00-11:00 Test"));
 
 // ------------------------------------------------------------------ CBP-E
 refused!(
@@ -171,10 +132,7 @@ refused!(
     one("CBP-E 2022-04-12 17:00-19:00 FlexAlert @2022-04-11T12:00"),
     "out of season"
 );
-called!(
-    cbp_e_may_window_is_17_to_22,
-    one("CBP-E 2022-05-12 17:00-22:00 FlexAlert @2022-05-11T12:00")
-);
+called!(cbp_e_may_window_is_17_to_22, one("CBP-E 2022-05-12 17:00-22:00 FlexAlert @2022-05-11T12:00"));
 refused!(
     cbp_e_may_event_at_16_is_outside_the_window,
     one("CBP-E 2022-05-12 16:00-18:00 FlexAlert @2022-05-11T12:00"),
@@ -185,19 +143,13 @@ refused!(
     one("CBP-E 2022-06-14 17:00-22:00 FlexAlert @2022-06-13T12:00"),
     "outside window 16:00-21:00"
 );
-called!(
-    cbp_e_any_day_so_a_sunday_is_called,
-    one("CBP-E 2022-09-04 16:00-20:00 FlexAlert @2022-09-03T12:00")
-);
+called!(cbp_e_any_day_so_a_sunday_is_called, one("CBP-E 2022-09-04 16:00-20:00 FlexAlert @2022-09-03T12:00"));
 refused!(
     cbp_e_needs_day_ahead_notice_by_17,
     one("CBP-E 2022-09-06 16:00-20:00 FlexAlert @2022-09-05T17:30"),
     "notice: needs day-ahead by 17:00"
 );
-called!(
-    cbp_e_default_notice_is_the_day_before_at_17,
-    one("CBP-E 2022-09-06 16:00-20:00 FlexAlert")
-);
+called!(cbp_e_default_notice_is_the_day_before_at_17, one("CBP-E 2022-09-06 16:00-20:00 FlexAlert"));
 refused!(
     cbp_e_event_shorter_than_an_hour_is_refused,
     one("CBP-E 2022-09-06 16:00-16:30 FlexAlert"),
@@ -205,10 +157,7 @@ refused!(
 );
 refused!(
     cbp_e_hours_beyond_24_a_month_are_refused,
-    with_last(
-        daily("CBP-E", "2022-08-01", 6, "16:00-20:00", "FlexAlert"),
-        "CBP-E 2022-08-10 16:00-17:00 FlexAlert"
-    ),
+    with_last(daily("CBP-E", "2022-08-01", 6, "16:00-20:00", "FlexAlert"), "CBP-E 2022-08-10 16:00-17:00 FlexAlert"),
     "max_hours_per_month 24 exceeded"
 );
 refused!(
@@ -223,10 +172,7 @@ refused!(
     ),
     "max_test_events_per_year 3 reached"
 );
-called!(
-    cbp_e_accepts_a_market_award,
-    one("CBP-E 2022-09-06 16:00-20:00 MarketAward")
-);
+called!(cbp_e_accepts_a_market_award, one("CBP-E 2022-09-06 16:00-20:00 MarketAward"));
 refused!(
     cbp_e_refuses_an_extreme_temperature_trigger,
     one("CBP-E 2022-09-06 16:00-20:00 ExtremeTemperature"),
@@ -240,25 +186,12 @@ refused!(
 );
 
 // ------------------------------------------------------------------ CPP
-called!(
-    cpp_is_year_round_so_december_is_called,
-    one("CPP 2022-12-14 16:00-21:00 LoadForecast")
-);
-called!(
-    cpp_includes_holidays,
-    one("CPP 2022-09-05 16:00-21:00 ExtremeTemperature")
-);
-refused!(
-    cpp_window_is_16_to_21,
-    one("CPP 2022-09-06 15:00-20:00 LoadForecast"),
-    "outside window 16:00-21:00"
-);
+called!(cpp_is_year_round_so_december_is_called, one("CPP 2022-12-14 16:00-21:00 LoadForecast"));
+called!(cpp_includes_holidays, one("CPP 2022-09-05 16:00-21:00 ExtremeTemperature"));
+refused!(cpp_window_is_16_to_21, one("CPP 2022-09-06 15:00-20:00 LoadForecast"), "outside window 16:00-21:00");
 refused!(
     cpp_sixteenth_event_in_a_year_is_refused,
-    with_last(
-        daily("CPP", "2022-07-01", 15, "16:00-21:00", "LoadForecast"),
-        "CPP 2022-08-20 16:00-21:00 LoadForecast"
-    ),
+    with_last(daily("CPP", "2022-07-01", 15, "16:00-21:00", "LoadForecast"), "CPP 2022-08-20 16:00-21:00 LoadForecast"),
     "max_events_per_year 15 reached"
 );
 refused!(
@@ -266,63 +199,32 @@ refused!(
     one("CPP 2022-09-06 16:00-21:00 LoadForecast @2022-09-06T09:00"),
     "notice: needs day-ahead by 17:00"
 );
-refused!(
-    cpp_does_not_take_eea3,
-    one("CPP 2022-09-06 16:00-21:00 EEA3"),
-    "trigger EEA3 not allowed"
-);
+refused!(cpp_does_not_take_eea3, one("CPP 2022-09-06 16:00-21:00 EEA3"), "trigger EEA3 not allowed");
 refused!(
     cpp_second_event_in_a_day_is_refused,
-    vec![
-        "CPP 2022-09-06 16:00-17:00 LoadForecast".into(),
-        "CPP 2022-09-06 18:00-19:00 LoadForecast".into()
-    ],
+    vec!["CPP 2022-09-06 16:00-17:00 LoadForecast".into(), "CPP 2022-09-06 18:00-19:00 LoadForecast".into()],
     "max_events_per_day 1 reached"
 );
 
 // ------------------------------------------------------------------ ELRP-A1
-refused!(
-    elrp_november_is_out_of_season,
-    one("ELRP-A1 2022-11-02 16:00-18:00 EEA1"),
-    "out of season"
-);
-called!(
-    elrp_may_first_is_in_season,
-    one("ELRP-A1 2022-05-01 16:00-18:00 EEAWatch")
-);
-refused!(
-    elrp_window_is_16_to_21,
-    one("ELRP-A1 2022-09-06 16:00-21:30 EEA2"),
-    "outside window 16:00-21:00"
-);
+refused!(elrp_november_is_out_of_season, one("ELRP-A1 2022-11-02 16:00-18:00 EEA1"), "out of season");
+called!(elrp_may_first_is_in_season, one("ELRP-A1 2022-05-01 16:00-18:00 EEAWatch"));
+refused!(elrp_window_is_16_to_21, one("ELRP-A1 2022-09-06 16:00-21:30 EEA2"), "outside window 16:00-21:00");
 refused!(
     elrp_event_longer_than_5_hours_is_refused,
     &["programs.ELRP-A1.windows=[]"],
     one("ELRP-A1 2022-09-06 14:00-19:30 EEA2"),
     "max_event_hours 5 exceeded"
 );
-called!(
-    elrp_can_be_called_day_of_at_the_start,
-    one("ELRP-A1 2022-09-06 17:00-19:00 EEA2 @2022-09-06T17:00")
-);
-called!(
-    elrp_can_be_called_day_ahead,
-    one("ELRP-A1 2022-09-06 16:00-21:00 EEAWatch @2022-09-05T15:00")
-);
+called!(elrp_can_be_called_day_of_at_the_start, one("ELRP-A1 2022-09-06 17:00-19:00 EEA2 @2022-09-06T17:00"));
+called!(elrp_can_be_called_day_ahead, one("ELRP-A1 2022-09-06 16:00-21:00 EEAWatch @2022-09-05T15:00"));
 refused!(
     elrp_does_not_take_flex_alerts,
     one("ELRP-A1 2022-09-06 16:00-21:00 FlexAlert"),
     "trigger FlexAlert not allowed"
 );
-called!(
-    elrp_any_day_so_a_saturday_is_called,
-    one("ELRP-A1 2022-09-03 16:00-21:00 EEA1")
-);
-refused!(
-    elrp_event_under_an_hour_is_refused,
-    one("ELRP-A1 2022-09-06 16:00-16:45 EEA1"),
-    "min_event_hours 1 not met"
-);
+called!(elrp_any_day_so_a_saturday_is_called, one("ELRP-A1 2022-09-03 16:00-21:00 EEA1"));
+refused!(elrp_event_under_an_hour_is_refused, one("ELRP-A1 2022-09-06 16:00-16:45 EEA1"), "min_event_hours 1 not met");
 
 // ------------------------------------------------------------------ RTP
 refused!(
@@ -335,18 +237,12 @@ refused!(
 called!(sep_is_year_round, one("SEP 2022-02-10 18:00-20:00 EEA1"));
 refused!(
     sep_hours_beyond_6_a_day_are_refused,
-    vec![
-        "SEP 2022-09-06 12:00-16:00 EEA1".into(),
-        "SEP 2022-09-06 17:00-20:00 EEA2".into()
-    ],
+    vec!["SEP 2022-09-06 12:00-16:00 EEA1".into(), "SEP 2022-09-06 17:00-20:00 EEA2".into()],
     "max_hours_per_day 6 exceeded"
 );
 refused!(
     sep_hours_beyond_180_a_year_are_refused,
-    with_last(
-        daily("SEP", "2022-06-01", 30, "14:00-20:00", "EEA1"),
-        "SEP 2022-07-15 16:00-17:00 EEA1"
-    ),
+    with_last(daily("SEP", "2022-06-01", 30, "14:00-20:00", "EEA1"), "SEP 2022-07-15 16:00-17:00 EEA1"),
     "max_hours_per_year 180 exceeded"
 );
 refused!(
@@ -354,16 +250,10 @@ refused!(
     one("SEP 2022-09-06 16:00-18:00 LoadForecast"),
     "trigger LoadForecast not allowed"
 );
-called!(
-    sep_takes_market_awards,
-    one("SEP 2022-09-06 16:00-18:00 MarketAward")
-);
+called!(sep_takes_market_awards, one("SEP 2022-09-06 16:00-18:00 MarketAward"));
 refused!(
     sep_overlapping_events_are_refused,
-    vec![
-        "SEP 2022-09-06 16:00-18:00 EEA1".into(),
-        "SEP 2022-09-06 17:00-18:00 EEA2".into()
-    ],
+    vec!["SEP 2022-09-06 16:00-18:00 EEA1".into(), "SEP 2022-09-06 17:00-18:00 EEA2".into()],
     "overlaps called event 16:00-18:00"
 );
 
@@ -371,18 +261,12 @@ refused!(
 called!(sdp_is_year_round, one("SDP 2022-03-10 16:00-18:00 EEA1"));
 refused!(
     sdp_hours_beyond_6_a_day_are_refused,
-    vec![
-        "SDP 2022-09-06 11:00-15:00 EEA1".into(),
-        "SDP 2022-09-06 16:00-19:00 EEA2".into()
-    ],
+    vec!["SDP 2022-09-06 11:00-15:00 EEA1".into(), "SDP 2022-09-06 16:00-19:00 EEA2".into()],
     "max_hours_per_day 6 exceeded"
 );
 refused!(
     sdp_hours_beyond_180_a_year_are_refused,
-    with_last(
-        daily("SDP", "2022-06-01", 30, "15:00-21:00", "EEA1"),
-        "SDP 2022-08-15 16:00-17:00 EEA1"
-    ),
+    with_last(daily("SDP", "2022-06-01", 30, "15:00-21:00", "EEA1"), "SDP 2022-08-15 16:00-17:00 EEA1"),
     "max_hours_per_year 180 exceeded"
 );
 refused!(
@@ -390,33 +274,17 @@ refused!(
     one("SDP 2022-09-06 16:00-18:00 GovernorOrder"),
     "trigger GovernorOrder not allowed"
 );
-called!(
-    sdp_needs_no_notice,
-    one("SDP 2022-09-06 16:00-18:00 EEA1 @2022-09-06T16:00")
-);
+called!(sdp_needs_no_notice, one("SDP 2022-09-06 16:00-18:00 EEA1 @2022-09-06T16:00"));
 refused!(
     sdp_c_hours_beyond_6_a_day_are_refused,
-    vec![
-        "SDP-C 2022-09-06 10:00-15:00 EEA1".into(),
-        "SDP-C 2022-09-06 16:00-18:00 EEA1".into()
-    ],
+    vec!["SDP-C 2022-09-06 10:00-15:00 EEA1".into(), "SDP-C 2022-09-06 16:00-18:00 EEA1".into()],
     "max_hours_per_day 6 exceeded"
 );
-called!(
-    sdp_c_takes_test_events,
-    one("SDP-C 2022-09-06 16:00-17:00 Test")
-);
+called!(sdp_c_takes_test_events, one("SDP-C 2022-09-06 16:00-17:00 Test"));
 
 // ------------------------------------------------------------------ TOU-BIP
-refused!(
-    tou_bip_april_is_out_of_season,
-    one("TOU-BIP 2022-04-12 16:00-18:00 EEA2"),
-    "out of season"
-);
-called!(
-    tou_bip_any_day_so_a_sunday_is_called,
-    one("TOU-BIP 2022-09-04 16:00-18:00 EEA2")
-);
+refused!(tou_bip_april_is_out_of_season, one("TOU-BIP 2022-04-12 16:00-18:00 EEA2"), "out of season");
+called!(tou_bip_any_day_so_a_sunday_is_called, one("TOU-BIP 2022-09-04 16:00-18:00 EEA2"));
 refused!(
     tou_bip_event_of_seven_hours_is_refused_whole,
     one("TOU-BIP 2022-09-06 12:00-19:00 EEA2"),
@@ -424,39 +292,24 @@ refused!(
 );
 refused!(
     tou_bip_second_event_in_a_day_is_refused,
-    vec![
-        "TOU-BIP 2022-09-06 12:00-13:00 EEA2".into(),
-        "TOU-BIP 2022-09-06 16:00-18:00 EEA2".into()
-    ],
+    vec!["TOU-BIP 2022-09-06 12:00-13:00 EEA2".into(), "TOU-BIP 2022-09-06 16:00-18:00 EEA2".into()],
     "max_events_per_day 1 reached"
 );
 refused!(
     eleventh_bip_event_in_a_month_is_refused,
-    with_last(
-        daily("TOU-BIP", "2022-08-01", 10, "16:00-17:00", "EEA2"),
-        "TOU-BIP 2022-08-20 16:00-17:00 EEA2"
-    ),
+    with_last(daily("TOU-BIP", "2022-08-01", 10, "16:00-17:00", "EEA2"), "TOU-BIP 2022-08-20 16:00-17:00 EEA2"),
     "max_events_per_month 10 reached"
 );
 called!(
     tou_bip_the_cap_resets_in_a_new_month,
-    with_last(
-        daily("TOU-BIP", "2022-08-01", 10, "16:00-17:00", "EEA2"),
-        "TOU-BIP 2022-09-01 16:00-17:00 EEA2"
-    )
+    with_last(daily("TOU-BIP", "2022-08-01", 10, "16:00-17:00", "EEA2"), "TOU-BIP 2022-09-01 16:00-17:00 EEA2")
 );
 refused!(
     tou_bip_hours_beyond_180_a_year_are_refused,
     {
         let mut v = vec![];
         for m in ["05", "06", "07"] {
-            v.extend(daily(
-                "TOU-BIP",
-                &format!("2022-{m}-01"),
-                10,
-                "12:00-18:00",
-                "EEA2",
-            ));
+            v.extend(daily("TOU-BIP", &format!("2022-{m}-01"), 10, "12:00-18:00", "EEA2"));
         }
         with_last(v, "TOU-BIP 2022-08-01 16:00-17:00 EEA2")
     },
@@ -467,10 +320,7 @@ refused!(
     one("TOU-BIP 2022-09-06 16:00-18:00 EEA2 @2022-09-06T15:50"),
     "notice: needs 15 minutes"
 );
-called!(
-    tou_bip_15_minutes_notice_is_enough,
-    one("TOU-BIP 2022-09-06 16:00-18:00 EEA2 @2022-09-06T15:45")
-);
+called!(tou_bip_15_minutes_notice_is_enough, one("TOU-BIP 2022-09-06 16:00-18:00 EEA2 @2022-09-06T15:45"));
 refused!(
     tou_bip_refuses_market_awards,
     one("TOU-BIP 2022-09-06 16:00-18:00 MarketAward"),
@@ -479,10 +329,7 @@ refused!(
 refused!(
     a_lower_monthly_cap_set_by_the_scenario_is_applied,
     &["programs.TOU-BIP.max_events_per_month=3"],
-    with_last(
-        daily("TOU-BIP", "2022-08-01", 3, "16:00-17:00", "EEA2"),
-        "TOU-BIP 2022-08-10 16:00-17:00 EEA2"
-    ),
+    with_last(daily("TOU-BIP", "2022-08-01", 3, "16:00-17:00", "EEA2"), "TOU-BIP 2022-08-10 16:00-17:00 EEA2"),
     "max_events_per_month 3 reached"
 );
 
@@ -510,13 +357,8 @@ refused!(
 fn refused_requests_do_not_count_toward_caps() {
     let book = book_with(&[]);
     // The 7-hour request is refused; the next one is the first event of the day and is called.
-    let (s, r) = verdict(
-        &book,
-        &[
-            "TOU-BIP 2022-09-06 10:00-17:00 EEA2".into(),
-            "TOU-BIP 2022-09-06 18:00-19:00 EEA2".into(),
-        ],
-    );
+    let (s, r) =
+        verdict(&book, &["TOU-BIP 2022-09-06 10:00-17:00 EEA2".into(), "TOU-BIP 2022-09-06 18:00-19:00 EEA2".into()]);
     assert_eq!((s, r.as_str()), (Status::Called, ""));
 }
 
@@ -524,12 +366,7 @@ fn refused_requests_do_not_count_toward_caps() {
 fn the_default_book_keeps_the_fact_sheet_day_rules() {
     let book = book_with(&[]);
     assert!(book.programs.values().all(|p| p.days == DayRule::Any));
-    assert_eq!(
-        book.ids(),
-        vec![
-            "AP-I", "CBP-E", "CPP", "ELRP-A1", "RTP", "SDP", "SDP-C", "SEP", "TOU-BIP"
-        ]
-    );
+    assert_eq!(book.ids(), vec!["AP-I", "CBP-E", "CPP", "ELRP-A1", "RTP", "SDP", "SDP-C", "SEP", "TOU-BIP"]);
 }
 
 // ------------------------------------------------------------------ eligibility
@@ -558,63 +395,32 @@ fn ap_i_eligibility_takes_37_kw_or_50_hp() {
         devices: vec![Device::Pump],
         ..customer(CustomerClass::Agricultural)
     };
-    assert_eq!(
-        eligible("AP-I", &c),
-        Err("demand 20 kW below 37 kW and 30 hp below 50 hp".into())
-    );
+    assert_eq!(eligible("AP-I", &c), Err("demand 20 kW below 37 kW and 30 hp below 50 hp".into()));
     c.horsepower = Some(60.0);
     assert_eq!(eligible("AP-I", &c), Ok(()));
     c.horsepower = Some(10.0);
     c.max_demand_kw = 40.0;
     assert_eq!(eligible("AP-I", &c), Ok(()));
-    assert_eq!(
-        eligible("AP-I", &customer(CustomerClass::Commercial)),
-        Err("class commercial not eligible".into())
-    );
+    assert_eq!(eligible("AP-I", &customer(CustomerClass::Commercial)), Err("class commercial not eligible".into()));
 }
 
 #[test]
 fn cbp_e_eligibility_needs_an_interval_meter() {
-    let c = CustomerView {
-        meter: MeterType::None,
-        ..customer(CustomerClass::Commercial)
-    };
+    let c = CustomerView { meter: MeterType::None, ..customer(CustomerClass::Commercial) };
     assert_eq!(eligible("CBP-E", &c), Err("meter none not eligible".into()));
-    assert_eq!(
-        eligible("CBP-E", &customer(CustomerClass::Commercial)),
-        Ok(())
-    );
+    assert_eq!(eligible("CBP-E", &customer(CustomerClass::Commercial)), Ok(()));
 }
 
 #[test]
 fn cpp_and_rtp_refuse_direct_access_and_cca_customers() {
     for s in [ServiceType::DirectAccess, ServiceType::Cca] {
-        let c = CustomerView {
-            service: s,
-            ..customer(CustomerClass::Commercial)
-        };
-        let name = if s == ServiceType::Cca {
-            "CCA"
-        } else {
-            "DirectAccess"
-        };
-        assert_eq!(
-            eligible("CPP", &c),
-            Err(format!("service type {name} not eligible"))
-        );
-        assert_eq!(
-            eligible("RTP", &c),
-            Err(format!("service type {name} not eligible"))
-        );
+        let c = CustomerView { service: s, ..customer(CustomerClass::Commercial) };
+        let name = if s == ServiceType::Cca { "CCA" } else { "DirectAccess" };
+        assert_eq!(eligible("CPP", &c), Err(format!("service type {name} not eligible")));
+        assert_eq!(eligible("RTP", &c), Err(format!("service type {name} not eligible")));
     }
-    assert_eq!(
-        eligible("CPP", &customer(CustomerClass::Residential)),
-        Ok(())
-    );
-    assert_eq!(
-        eligible("RTP", &customer(CustomerClass::Residential)),
-        Err("class residential not eligible".into())
-    );
+    assert_eq!(eligible("CPP", &customer(CustomerClass::Residential)), Ok(()));
+    assert_eq!(eligible("RTP", &customer(CustomerClass::Residential)), Err("class residential not eligible".into()));
 }
 
 #[test]
@@ -623,91 +429,38 @@ fn elrp_eligibility_is_non_residential_able_to_reduce_1_kw() {
         eligible("ELRP-A1", &customer(CustomerClass::Residential)),
         Err("class residential not eligible".into())
     );
-    let c = CustomerView {
-        reducible_kw: 0.5,
-        ..customer(CustomerClass::Commercial)
-    };
-    assert_eq!(
-        eligible("ELRP-A1", &c),
-        Err("can reduce 0.5 kW, below 1 kW".into())
-    );
+    let c = CustomerView { reducible_kw: 0.5, ..customer(CustomerClass::Commercial) };
+    assert_eq!(eligible("ELRP-A1", &c), Err("can reduce 0.5 kW, below 1 kW".into()));
 }
 
 #[test]
 fn sep_eligibility_needs_the_listed_rates_a_thermostat_and_a_smart_meter() {
-    let c = CustomerView {
-        rate: "TOU-8",
-        ..customer(CustomerClass::Commercial)
-    };
-    assert_eq!(
-        eligible("SEP", &c),
-        Err("rate schedule TOU-8 not eligible".into())
-    );
-    let c = CustomerView {
-        devices: vec![Device::CentralAc],
-        ..customer(CustomerClass::Commercial)
-    };
+    let c = CustomerView { rate: "TOU-8", ..customer(CustomerClass::Commercial) };
+    assert_eq!(eligible("SEP", &c), Err("rate schedule TOU-8 not eligible".into()));
+    let c = CustomerView { devices: vec![Device::CentralAc], ..customer(CustomerClass::Commercial) };
     assert_eq!(eligible("SEP", &c), Err("requires smart_thermostat".into()));
-    let c = CustomerView {
-        meter: MeterType::Idr,
-        ..customer(CustomerClass::Commercial)
-    };
+    let c = CustomerView { meter: MeterType::Idr, ..customer(CustomerClass::Commercial) };
     assert_eq!(eligible("SEP", &c), Err("meter idr not eligible".into()));
-    assert_eq!(
-        eligible("SEP", &customer(CustomerClass::Commercial)),
-        Ok(())
-    );
+    assert_eq!(eligible("SEP", &customer(CustomerClass::Commercial)), Ok(()));
 }
 
 #[test]
 fn sdp_eligibility_needs_a_central_ac() {
-    let c = CustomerView {
-        devices: vec![],
-        ..customer(CustomerClass::Residential)
-    };
+    let c = CustomerView { devices: vec![], ..customer(CustomerClass::Residential) };
     assert_eq!(eligible("SDP", &c), Err("requires central_ac".into()));
-    assert_eq!(
-        eligible("SDP", &customer(CustomerClass::Residential)),
-        Ok(())
-    );
-    assert_eq!(
-        eligible("SDP-C", &customer(CustomerClass::Residential)),
-        Err("class residential not eligible".into())
-    );
+    assert_eq!(eligible("SDP", &customer(CustomerClass::Residential)), Ok(()));
+    assert_eq!(eligible("SDP-C", &customer(CustomerClass::Residential)), Err("class residential not eligible".into()));
 }
 
 #[test]
 fn tou_bip_eligibility_needs_200_kw_and_a_15_percent_and_100_kw_reduction() {
-    let c = CustomerView {
-        max_demand_kw: 150.0,
-        ..customer(CustomerClass::Industrial)
-    };
-    assert_eq!(
-        eligible("TOU-BIP", &c),
-        Err("demand 150 kW below 200 kW".into())
-    );
-    let c = CustomerView {
-        max_demand_kw: 1000.0,
-        reducible_kw: 120.0,
-        ..customer(CustomerClass::Industrial)
-    };
-    assert_eq!(
-        eligible("TOU-BIP", &c),
-        Err("can reduce 12% of max demand, below 15%".into())
-    );
-    let c = CustomerView {
-        max_demand_kw: 400.0,
-        reducible_kw: 80.0,
-        ..customer(CustomerClass::Industrial)
-    };
-    assert_eq!(
-        eligible("TOU-BIP", &c),
-        Err("can reduce 80 kW, below 100 kW".into())
-    );
-    assert_eq!(
-        eligible("TOU-BIP", &customer(CustomerClass::Industrial)),
-        Ok(())
-    );
+    let c = CustomerView { max_demand_kw: 150.0, ..customer(CustomerClass::Industrial) };
+    assert_eq!(eligible("TOU-BIP", &c), Err("demand 150 kW below 200 kW".into()));
+    let c = CustomerView { max_demand_kw: 1000.0, reducible_kw: 120.0, ..customer(CustomerClass::Industrial) };
+    assert_eq!(eligible("TOU-BIP", &c), Err("can reduce 12% of max demand, below 15%".into()));
+    let c = CustomerView { max_demand_kw: 400.0, reducible_kw: 80.0, ..customer(CustomerClass::Industrial) };
+    assert_eq!(eligible("TOU-BIP", &c), Err("can reduce 80 kW, below 100 kW".into()));
+    assert_eq!(eligible("TOU-BIP", &customer(CustomerClass::Industrial)), Ok(()));
 }
 
 // ------------------------------------------------------------------ dual participation
@@ -723,18 +476,9 @@ fn elrp_may_be_combined_with_the_programs_it_lists() {
 #[test]
 fn programs_not_listed_together_may_not_be_combined() {
     let book = book_with(&[]);
-    assert_eq!(
-        check_dual(&book, "ELRP-A1", &["CBP-E"]),
-        Err("dual participation with CBP-E not allowed".into())
-    );
-    assert_eq!(
-        check_dual(&book, "TOU-BIP", &["CBP-E"]),
-        Err("dual participation with CBP-E not allowed".into())
-    );
-    assert_eq!(
-        check_dual(&book, "SEP", &["SDP"]),
-        Err("dual participation with SDP not allowed".into())
-    );
+    assert_eq!(check_dual(&book, "ELRP-A1", &["CBP-E"]), Err("dual participation with CBP-E not allowed".into()));
+    assert_eq!(check_dual(&book, "TOU-BIP", &["CBP-E"]), Err("dual participation with CBP-E not allowed".into()));
+    assert_eq!(check_dual(&book, "SEP", &["SDP"]), Err("dual participation with SDP not allowed".into()));
     assert_eq!(
         check_dual(&book, "CPP", &["ELRP-A1", "SDP-C"]),
         Err("dual participation with SDP-C not allowed".into())
@@ -744,29 +488,15 @@ fn programs_not_listed_together_may_not_be_combined() {
 }
 
 // ------------------------------------------------------------------ prohibited resources, DACs, Governor's orders
-const NO_ORDER: OrderInForce = OrderInForce {
-    active: false,
-    permits_prohibited_resources: false,
-    overrides_dac: false,
-};
-const ORDER: OrderInForce = OrderInForce {
-    active: true,
-    permits_prohibited_resources: true,
-    overrides_dac: false,
-};
-const ORDER_DAC: OrderInForce = OrderInForce {
-    active: true,
-    permits_prohibited_resources: true,
-    overrides_dac: true,
-};
+const NO_ORDER: OrderInForce =
+    OrderInForce { active: false, permits_prohibited_resources: false, overrides_dac: false };
+const ORDER: OrderInForce = OrderInForce { active: true, permits_prohibited_resources: true, overrides_dac: false };
+const ORDER_DAC: OrderInForce = OrderInForce { active: true, permits_prohibited_resources: true, overrides_dac: true };
 
 #[test]
 fn elrp_allows_backup_generators_that_are_not_prohibited_resources() {
     let book = book_with(&[]);
-    assert_eq!(
-        check_generator_use(&book.programs["ELRP-A1"], true, false, true, NO_ORDER),
-        Ok(())
-    );
+    assert_eq!(check_generator_use(&book.programs["ELRP-A1"], true, false, true, NO_ORDER), Ok(()));
 }
 
 #[test]
@@ -776,10 +506,7 @@ fn elrp_refuses_fossil_generators_without_a_governors_order() {
         check_generator_use(&book.programs["ELRP-A1"], true, true, false, NO_ORDER),
         Err("prohibited resource: not allowed without a Governor's order".into())
     );
-    assert_eq!(
-        check_generator_use(&book.programs["ELRP-A1"], true, true, false, ORDER),
-        Ok(())
-    );
+    assert_eq!(check_generator_use(&book.programs["ELRP-A1"], true, true, false, ORDER), Ok(()));
 }
 
 #[test]
@@ -789,10 +516,7 @@ fn elrp_in_a_dac_refuses_fossil_generators_unless_the_order_overrides() {
         check_generator_use(&book.programs["ELRP-A1"], true, true, true, ORDER),
         Err("prohibited resource: customer in a DAC and the order does not override".into())
     );
-    assert_eq!(
-        check_generator_use(&book.programs["ELRP-A1"], true, true, true, ORDER_DAC),
-        Ok(())
-    );
+    assert_eq!(check_generator_use(&book.programs["ELRP-A1"], true, true, true, ORDER_DAC), Ok(()));
 }
 
 #[test]
@@ -804,16 +528,8 @@ fn attestation_programs_refuse_fossil_generation_without_an_order() {
             Err("prohibited resource: not allowed without a Governor's order".into()),
             "{id}"
         );
-        assert_eq!(
-            check_generator_use(&book.programs[id], true, true, true, ORDER),
-            Ok(()),
-            "{id}"
-        );
-        assert_eq!(
-            check_generator_use(&book.programs[id], true, false, false, NO_ORDER),
-            Ok(()),
-            "{id}"
-        );
+        assert_eq!(check_generator_use(&book.programs[id], true, true, true, ORDER), Ok(()), "{id}");
+        assert_eq!(check_generator_use(&book.programs[id], true, false, false, NO_ORDER), Ok(()), "{id}");
     }
 }
 

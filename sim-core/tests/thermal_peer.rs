@@ -12,13 +12,8 @@ use sim_core::devices::{CyclingCommand, SWITCH_BIT};
 use sim_core::scenario::{NoFiles, load_scenario};
 use sim_core::time::parse_date;
 
-const PHI: [f64; 5] = [
-    0.6180339887498949,
-    0.7548776662466927,
-    0.5698402909980532,
-    0.4142135623730951,
-    0.324_717_957_244_746,
-];
+const PHI: [f64; 5] =
+    [0.6180339887498949, 0.7548776662466927, 0.5698402909980532, 0.4142135623730951, 0.324_717_957_244_746];
 
 fn house(i: usize) -> HouseSpec {
     let g: Vec<f64> = PHI
@@ -75,27 +70,14 @@ fn run_thermal_day(n: usize, cycling: bool) -> Vec<f64> {
         });
     }
     sim.run_to_end();
-    sim.metrics()
-        .steps
-        .iter()
-        .map(|s| s.customers_load_mw * 1000.0)
-        .collect()
+    sim.metrics().steps.iter().map(|s| s.customers_load_mw * 1000.0).collect()
 }
 
 #[test]
 fn thermal_model_reproduces_the_peer_csv_for_1000_houses() {
     let csv = include_str!("fixtures/thermal_day_1000.csv");
-    let peer: Vec<f64> = csv
-        .lines()
-        .skip(1)
-        .map(|l| {
-            l.split(',')
-                .nth(2)
-                .expect("3 columns")
-                .parse::<f64>()
-                .expect("number")
-        })
-        .collect();
+    let peer: Vec<f64> =
+        csv.lines().skip(1).map(|l| l.split(',').nth(2).expect("3 columns").parse::<f64>().expect("number")).collect();
     assert_eq!(peer.len(), 288);
     let ours = run_thermal_day(1000, true);
     assert_eq!(ours.len(), 288);
@@ -103,20 +85,12 @@ fn thermal_model_reproduces_the_peer_csv_for_1000_houses() {
     for (t, (a, b)) in ours.iter().zip(&peer).enumerate() {
         let rel = (a - b).abs() / b.abs().max(1e-9);
         worst = worst.max(rel);
-        assert!(
-            rel <= 1e-6,
-            "step {t}: drsim {a} kW vs peer {b} kW (relative {rel:e})"
-        );
+        assert!(rel <= 1e-6, "step {t}: drsim {a} kW vs peer {b} kW (relative {rel:e})");
     }
     eprintln!("worst relative difference {worst:e}");
     // Without the cycling event the same houses do not match the peer during 16:00-21:00.
     let free = run_thermal_day(1000, false);
     assert_eq!(&free[..192], &ours[..192]);
-    let differs = (192..252)
-        .filter(|&t| (free[t] - peer[t]).abs() > 0.01 * peer[t])
-        .count();
-    assert!(
-        differs > 50,
-        "only {differs} event steps differ without cycling"
-    );
+    let differs = (192..252).filter(|&t| (free[t] - peer[t]).abs() > 0.01 * peer[t]).count();
+    assert!(differs > 50, "only {differs} event steps differ without cycling");
 }

@@ -6,10 +6,7 @@ use std::sync::OnceLock;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 /// The `drsim` binary of the same profile as the running test, built on first use.
@@ -21,36 +18,23 @@ pub fn drsim_bin() -> &'static Path {
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test executable path");
         // target/<profile>/deps/<test> → target/<profile>
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("target/<profile>")
-            .to_path_buf();
+        let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf();
         let release = profile_dir.file_name().is_some_and(|n| n == "release");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "-p", "sim-cli", "--bin", "drsim"])
-            .current_dir(repo_root());
+        cmd.args(["build", "--quiet", "-p", "sim-cli", "--bin", "drsim"]).current_dir(repo_root());
         if release {
             cmd.arg("--release");
         }
         let out = cmd.output().expect("running cargo build");
-        assert!(
-            out.status.success(),
-            "building drsim failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "building drsim failed:\n{}", String::from_utf8_lossy(&out.stderr));
         profile_dir.join(format!("drsim{}", std::env::consts::EXE_SUFFIX))
     })
 }
 
 /// Runs `drsim` with arguments in `dir`.
 pub fn drsim(dir: &Path, args: &[&str]) -> Output {
-    Command::new(drsim_bin())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("running drsim")
+    Command::new(drsim_bin()).args(args).current_dir(dir).output().expect("running drsim")
 }
 
 /// Standard error as text.

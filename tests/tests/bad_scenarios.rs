@@ -4,10 +4,7 @@ use std::fs;
 use tests::{drsim, repo_root, stderr, stdout};
 
 fn expectations(text: &str) -> Vec<String> {
-    text.lines()
-        .filter_map(|l| l.strip_prefix("# expect: "))
-        .map(str::to_string)
-        .collect()
+    text.lines().filter_map(|l| l.strip_prefix("# expect: ")).map(str::to_string).collect()
 }
 
 #[test]
@@ -19,11 +16,7 @@ fn every_bad_scenario_exits_2_and_names_the_problem() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
-    assert!(
-        files.len() >= 12,
-        "the corpus shrank: {} files",
-        files.len()
-    );
+    assert!(files.len() >= 12, "the corpus shrank: {} files", files.len());
     for f in files {
         let text = fs::read_to_string(&f).expect("read");
         let want = expectations(&text);
@@ -39,17 +32,9 @@ fn every_bad_scenario_exits_2_and_names_the_problem() {
                 sub[0],
                 out.status.code()
             );
-            assert!(
-                !err.contains("panicked"),
-                "drsim {} {name} panicked:\n{err}",
-                sub[0]
-            );
+            assert!(!err.contains("panicked"), "drsim {} {name} panicked:\n{err}", sub[0]);
             for w in &want {
-                assert!(
-                    err.contains(w.as_str()),
-                    "drsim {} {name}: message lacks `{w}`:\n{err}",
-                    sub[0]
-                );
+                assert!(err.contains(w.as_str()), "drsim {} {name}: message lacks `{w}`:\n{err}", sub[0]);
             }
         }
     }
@@ -59,56 +44,24 @@ fn every_bad_scenario_exits_2_and_names_the_problem() {
 fn a_missing_scenario_file_is_a_user_error() {
     let out = drsim(&repo_root(), &["check", "no/such/scenario.toml"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("cannot read scenario `no/such/scenario.toml`"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("cannot read scenario `no/such/scenario.toml`"), "{}", stderr(&out));
 }
 
 #[test]
 fn a_set_override_with_an_unknown_path_or_wrong_type_is_a_user_error() {
     let root = repo_root();
-    let out = drsim(
-        &root,
-        &[
-            "check",
-            "scenarios/default.toml",
-            "--set",
-            "grid.supply.firm_megawatts=1",
-        ],
-    );
+    let out = drsim(&root, &["check", "scenarios/default.toml", "--set", "grid.supply.firm_megawatts=1"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(
-        err.contains("--set grid.supply.firm_megawatts")
-            && err.contains("unknown field `firm_megawatts`"),
+        err.contains("--set grid.supply.firm_megawatts") && err.contains("unknown field `firm_megawatts`"),
         "{err}"
     );
-    let out = drsim(
-        &root,
-        &[
-            "check",
-            "scenarios/default.toml",
-            "--set",
-            "population.0.agents=lots",
-        ],
-    );
+    let out = drsim(&root, &["check", "scenarios/default.toml", "--set", "population.0.agents=lots"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(
-        err.contains("population[0].agents") && err.contains("invalid type"),
-        "{err}"
-    );
-    let out = drsim(
-        &root,
-        &[
-            "check",
-            "scenarios/default.toml",
-            "--set",
-            "population.0.agents=12",
-        ],
-    );
+    assert!(err.contains("population[0].agents") && err.contains("invalid type"), "{err}");
+    let out = drsim(&root, &["check", "scenarios/default.toml", "--set", "population.0.agents=12"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "ok");
 }

@@ -23,13 +23,8 @@ fn baseline(args: &[&str]) -> Output {
 fn assert_matches_expected(case: &str, args: &[&str]) {
     let o = baseline(args);
     assert!(o.status.success(), "{case}: drsim failed:\n{}", stderr(&o));
-    let want =
-        String::from_utf8_lossy(&read(&fixture(&format!("expected-{case}.csv")))).into_owned();
-    assert_eq!(
-        stdout(&o),
-        want,
-        "{case}: output differs from expected-{case}.csv"
-    );
+    let want = String::from_utf8_lossy(&read(&fixture(&format!("expected-{case}.csv")))).into_owned();
+    assert_eq!(stdout(&o), want, "{case}: output differs from expected-{case}.csv");
 }
 
 fn assert_user_error(o: &Output, needles: &[&str]) {
@@ -136,13 +131,7 @@ fn a_meter_file_with_a_missing_hour_exits_2_naming_the_line_and_hour() {
         "--end-hour",
         "21",
     ]);
-    assert_user_error(
-        &o,
-        &[
-            "bad/missing-hour.csv:4:",
-            "missing reading for 2022-09-06 12:00",
-        ],
-    );
+    assert_user_error(&o, &["bad/missing-hour.csv:4:", "missing reading for 2022-09-06 12:00"]);
 }
 
 #[test]
@@ -157,13 +146,7 @@ fn a_meter_file_with_a_duplicate_exits_2_naming_both_lines() {
         "--end-hour",
         "21",
     ]);
-    assert_user_error(
-        &o,
-        &[
-            "bad/duplicate.csv:5:",
-            "duplicate reading for 2022-09-06 10:30 (first on line 4)",
-        ],
-    );
+    assert_user_error(&o, &["bad/duplicate.csv:5:", "duplicate reading for 2022-09-06 10:30 (first on line 4)"]);
 }
 
 #[test]
@@ -215,14 +198,7 @@ fn too_few_baseline_days_exits_2_with_the_count_and_window() {
         "--end-hour",
         "21",
     ]);
-    assert_user_error(
-        &o,
-        &[
-            "only 3 eligible weekdays",
-            "2022-06-05 to 2022-07-19",
-            "at least 5",
-        ],
-    );
+    assert_user_error(&o, &["only 3 eligible weekdays", "2022-06-05 to 2022-07-19", "at least 5"]);
 }
 
 #[test]
@@ -235,38 +211,15 @@ fn bad_arguments_exit_2() {
     };
     assert_user_error(
         &run(&["--start-hour", "21", "--end-hour", "16"]),
-        &[
-            "--start-hour/--end-hour",
-            "0 <= start hour < end hour <= 24",
-        ],
+        &["--start-hour/--end-hour", "0 <= start hour < end hour <= 24"],
     );
     assert_user_error(
-        &run(&[
-            "--start-hour",
-            "16",
-            "--end-hour",
-            "21",
-            "--method",
-            "10-in-10",
-        ]),
-        &[
-            "unknown baseline method `10-in-10`",
-            "ten-in-ten, five-of-ten-highest",
-        ],
+        &run(&["--start-hour", "16", "--end-hour", "21", "--method", "10-in-10"]),
+        &["unknown baseline method `10-in-10`", "ten-in-ten, five-of-ten-highest"],
     );
+    assert_user_error(&run(&["--start-hour", "16", "--end-hour", "21", "--cap", "-1"]), &["--cap -1"]);
     assert_user_error(
-        &run(&["--start-hour", "16", "--end-hour", "21", "--cap", "-1"]),
-        &["--cap -1"],
-    );
-    assert_user_error(
-        &run(&[
-            "--start-hour",
-            "16",
-            "--end-hour",
-            "21",
-            "--exclude-dates",
-            "2022-8-31",
-        ]),
+        &run(&["--start-hour", "16", "--end-hour", "21", "--exclude-dates", "2022-8-31"]),
         &["--exclude-dates", "2022-8-31"],
     );
     let missing = baseline(&[

@@ -55,47 +55,22 @@ fn assert_same_files(a: &Path, b: &Path) {
         b.display()
     );
     for (name, bytes) in &fa {
-        assert!(
-            bytes == &fb[name],
-            "{} differs between {} and {}",
-            name.display(),
-            a.display(),
-            b.display()
-        );
+        assert!(bytes == &fb[name], "{} differs between {} and {}", name.display(), a.display(), b.display());
     }
     assert!(a.join("invocation.json").is_file() && b.join("invocation.json").is_file());
 }
 
 fn lines(p: &Path) -> Vec<String> {
-    String::from_utf8(read(p))
-        .expect("utf-8")
-        .lines()
-        .map(str::to_string)
-        .collect()
+    String::from_utf8(read(p)).expect("utf-8").lines().map(str::to_string).collect()
 }
 
 #[test]
 fn one_thread_and_two_threads_write_byte_identical_files() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
-    let common = [
-        "--runs",
-        "4",
-        "--seed",
-        "11",
-        "--sweep",
-        "grid.supply.firm_mw=42000,46000",
-        "--series",
-        "parquet",
-    ];
-    batch(
-        d,
-        &[&common[..], &["--threads", "1", "--out", "t1"]].concat(),
-    );
-    batch(
-        d,
-        &[&common[..], &["--threads", "2", "--out", "t2"]].concat(),
-    );
+    let common = ["--runs", "4", "--seed", "11", "--sweep", "grid.supply.firm_mw=42000,46000", "--series", "parquet"];
+    batch(d, &[&common[..], &["--threads", "1", "--out", "t1"]].concat());
+    batch(d, &[&common[..], &["--threads", "2", "--out", "t2"]].concat());
     assert_same_files(&d.join("t1"), &d.join("t2"));
     let f = files(&d.join("t1"));
     assert_eq!(f.len(), 3 + 8, "{:?}", f.keys().collect::<Vec<_>>());
@@ -106,14 +81,7 @@ fn one_thread_and_two_threads_write_byte_identical_files() {
 fn three_shards_merged_equal_the_unsharded_batch_byte_for_byte() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let d = tmp.path();
-    let common = [
-        "--runs",
-        "5",
-        "--sweep",
-        "population.0.devices.central_ac=0.5,0.7",
-        "--series",
-        "csv",
-    ];
+    let common = ["--runs", "5", "--sweep", "population.0.devices.central_ac=0.5,0.7", "--series", "csv"];
     batch(d, &[&common[..], &["--out", "whole"]].concat());
     for k in ["1/3", "2/3", "3/3"] {
         let out = format!("shard{}", &k[..1]);
@@ -123,10 +91,7 @@ fn three_shards_merged_equal_the_unsharded_batch_byte_for_byte() {
     let s2 = lines(&d.join("shard2/runs.csv"));
     let runs: Vec<&str> = s2[1..].iter().map(|l| &l[..1]).collect();
     assert_eq!(runs, ["1", "2", "1", "2"]);
-    let o = drsim(
-        d,
-        &["merge", "shard3", "shard1", "shard2", "--out", "merged"],
-    );
+    let o = drsim(d, &["merge", "shard3", "shard1", "shard2", "--out", "merged"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_same_files(&d.join("whole"), &d.join("merged"));
 }
@@ -150,21 +115,8 @@ fn a_sweep_runs_every_combination_with_the_same_seeds() {
     );
     let rows = lines(&d.join("sw/runs.csv"));
     let header: Vec<&str> = rows[0].split(',').collect();
-    assert_eq!(
-        header[..4],
-        [
-            "run",
-            "seed",
-            "grid.supply.firm_mw",
-            "population.1.customers"
-        ]
-    );
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("no column {name}"))
-    };
+    assert_eq!(header[..4], ["run", "seed", "grid.supply.firm_mw", "population.1.customers"]);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
     let (customers, margin) = (col("customers_represented"), col("min_reserve_margin_pct"));
     let cells: Vec<Vec<&str>> = rows[1..].iter().map(|l| l.split(',').collect()).collect();
     assert_eq!(cells.len(), 2 * 2 * 3);
@@ -189,16 +141,14 @@ fn a_sweep_runs_every_combination_with_the_same_seeds() {
     assert!(m(6) > m(0), "{} vs {}", m(6), m(0));
     let summary = lines(&d.join("sw/summary.csv"));
     assert!(
-        summary[0].starts_with(
-            "grid.supply.firm_mw,population.1.customers,metric,n,mean,std,p5,p50,p95,ci95_low,ci95_high"
-        ),
+        summary[0]
+            .starts_with("grid.supply.firm_mw,population.1.customers,metric,n,mean,std,p5,p50,p95,ci95_low,ci95_high"),
         "{}",
         summary[0]
     );
     let per_point = header.len() - 4;
     assert_eq!(summary.len(), 1 + 4 * per_point);
-    let info: serde_json::Value =
-        serde_json::from_slice(&read(&d.join("sw/batch.json"))).expect("json");
+    let info: serde_json::Value = serde_json::from_slice(&read(&d.join("sw/batch.json"))).expect("json");
     assert_eq!(info["points"].as_array().map(Vec::len), Some(4));
     assert_eq!(info["points"][1]["values"][1], "600000");
 }
@@ -215,10 +165,7 @@ fn bad_shards_and_sweeps_exit_2_with_a_clear_message() {
         (&["--sweep", "grid.supply.firm_mw"], "expected KEY=V1,V2"),
         (&["--sweep", "grid.supply.firm_mw=1,,2"], "is empty"),
         (&["--sweep", "x=[1,2"], "unclosed bracket"),
-        (
-            &["--sweep", "grid.supply.firm_mw=lots,42000"],
-            "sweep point grid.supply.firm_mw=lots",
-        ),
+        (&["--sweep", "grid.supply.firm_mw=lots,42000"], "sweep point grid.supply.firm_mw=lots"),
     ];
     for (extra, msg) in cases {
         let mut args = vec!["batch", "--quiet", "--runs", "2", "--out", "x"];
@@ -237,12 +184,7 @@ fn merge_refuses_missing_repeated_or_foreign_shards() {
     let d = tmp.path();
     batch(d, &["--runs", "2", "--shard", "1/2", "--out", "a1"]);
     batch(d, &["--runs", "2", "--shard", "2/2", "--out", "a2"]);
-    batch(
-        d,
-        &[
-            "--runs", "2", "--seed", "9", "--shard", "2/2", "--out", "b2",
-        ],
-    );
+    batch(d, &["--runs", "2", "--seed", "9", "--shard", "2/2", "--out", "b2"]);
     let cases: [(&[&str], &str); 3] = [
         (&["a1"], "missing shard(s) 2/2"),
         (&["a1", "a1", "a2"], "given twice"),

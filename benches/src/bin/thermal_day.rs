@@ -26,10 +26,8 @@ fn parse_args() -> Result<Args, String> {
         match a.as_str() {
             "--houses" => {
                 let v = it.next().ok_or("--houses needs a number")?;
-                let n = v
-                    .replace('_', "")
-                    .parse::<usize>()
-                    .map_err(|_| format!("--houses `{v}` is not a whole number"))?;
+                let n =
+                    v.replace('_', "").parse::<usize>().map_err(|_| format!("--houses `{v}` is not a whole number"))?;
                 houses = Some(n);
             }
             "--out" => out = Some(it.next().ok_or("--out needs a file name")?),
@@ -58,12 +56,7 @@ fn main() -> ExitCode {
     let start = Instant::now();
     sim.run_to_end();
     let secs = start.elapsed().as_secs_f64();
-    let totals: Vec<f64> = sim
-        .metrics()
-        .steps
-        .iter()
-        .map(|s| s.customers_load_mw * 1000.0)
-        .collect();
+    let totals: Vec<f64> = sim.metrics().steps.iter().map(|s| s.customers_load_mw * 1000.0).collect();
     if totals.len() != STEPS {
         eprintln!("expected {STEPS} steps, the run recorded {}", totals.len());
         return ExitCode::from(1);

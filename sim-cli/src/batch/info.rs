@@ -81,9 +81,7 @@ pub struct Versions {
 impl Versions {
     /// This build's versions.
     pub fn current() -> Self {
-        Versions {
-            drsim: env!("CARGO_PKG_VERSION").to_string(),
-        }
+        Versions { drsim: env!("CARGO_PKG_VERSION").to_string() }
     }
 }
 
@@ -103,13 +101,7 @@ pub struct ShardInfo {
 impl BatchInfo {
     /// The sweeps as parsed values.
     pub fn sweeps(&self) -> Vec<super::spec::Sweep> {
-        self.sweep
-            .iter()
-            .map(|s| super::spec::Sweep {
-                key: s.key.clone(),
-                values: s.values.clone(),
-            })
-            .collect()
+        self.sweep.iter().map(|s| super::spec::Sweep { key: s.key.clone(), values: s.values.clone() }).collect()
     }
 
     /// Pretty JSON with a trailing newline.
@@ -184,17 +176,11 @@ mod tests {
     #[test]
     fn canonical_json_sorts_keys_at_every_level() {
         let v = json!({"b": 1, "a": {"z": [1, {"y": 2, "x": null}], "c": "s"}});
-        assert_eq!(
-            canonical_json(&v),
-            r#"{"a":{"c":"s","z":[1,{"x":null,"y":2}]},"b":1}"#
-        );
+        assert_eq!(canonical_json(&v), r#"{"a":{"c":"s","z":[1,{"x":null,"y":2}]},"b":1}"#);
     }
 
     #[test]
     fn sha256_of_abc_is_the_published_vector() {
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
 }

@@ -23,11 +23,7 @@ fn walk(v: &Value, prefix: &str, out: &mut BTreeMap<String, f64>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let name = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
+                let name = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                 walk(x, &name, out);
             }
         }

@@ -21,10 +21,7 @@ use table::{Layout, Row};
 pub fn write_outputs(dir: &Path, info: &BatchInfo, rows: &[Row]) -> anyhow::Result<()> {
     let sweeps = info.sweeps();
     let points = spec::points(&sweeps);
-    let layout = Layout {
-        sweeps: &sweeps,
-        points: &points,
-    };
+    let layout = Layout { sweeps: &sweeps, points: &points };
     write_atomic(dir, "runs.csv", &table::runs_csv(&layout, rows)?)?;
     write_atomic(dir, "summary.csv", &table::summary_csv(&layout, rows)?)?;
     write_atomic(dir, "batch.json", &info.to_json()?)?;

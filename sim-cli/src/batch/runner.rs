@@ -42,16 +42,13 @@ pub struct Plan<'a> {
 
 /// Runs every (point, run) of the plan; rows in (point, run) order.
 pub fn run(plan: &Plan<'_>) -> anyhow::Result<Vec<Row>> {
-    let tasks: Vec<(usize, u64)> = (0..plan.scenarios.len())
-        .flat_map(|p| plan.runs.clone().map(move |r| (p, r)))
-        .collect();
+    let tasks: Vec<(usize, u64)> =
+        (0..plan.scenarios.len()).flat_map(|p| plan.runs.clone().map(move |r| (p, r))).collect();
     let bar = progress_bar(tasks.len() as u64, plan.progress)?;
     let done = AtomicU64::new(0);
     let total = tasks.len();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
-        .build()
-        .context("starting the worker threads")?;
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(plan.threads).build().context("starting the worker threads")?;
     let rows: anyhow::Result<Vec<Row>> = pool.install(|| {
         tasks
             .par_iter()
@@ -85,20 +82,11 @@ fn run_one(plan: &Plan<'_>, point: usize, run: u64, bar: &ProgressBar) -> anyhow
         series::write(plan.out, point, run, fmt, &text)
             .with_context(|| format!("writing the series of point {point}, run {run}"))?;
     }
-    Ok(Row {
-        point,
-        run,
-        seed,
-        metrics,
-    })
+    Ok(Row { point, run, seed, metrics })
 }
 
 fn progress_bar(tasks: u64, show: bool) -> anyhow::Result<ProgressBar> {
-    let target = if show {
-        ProgressDrawTarget::stderr()
-    } else {
-        ProgressDrawTarget::hidden()
-    };
+    let target = if show { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() };
     let bar = ProgressBar::with_draw_target(Some(tasks * UNITS), target);
     let rate = |s: &ProgressState, w: &mut dyn std::fmt::Write| {
         let _ = write!(w, "{:.2} runs/s", s.per_sec() / UNITS as f64);

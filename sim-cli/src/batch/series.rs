@@ -32,9 +32,7 @@ impl SeriesFormat {
 
 /// Path of a run's series relative to the batch folder: `series/point-PPP/run-RRRRRR.EXT`.
 pub fn rel_path(point: usize, run: u64, fmt: SeriesFormat) -> PathBuf {
-    PathBuf::from("series")
-        .join(format!("point-{point:03}"))
-        .join(format!("run-{run:06}.{}", fmt.name()))
+    PathBuf::from("series").join(format!("point-{point:03}")).join(format!("run-{run:06}.{}", fmt.name()))
 }
 
 /// The file's bytes, from the CSV text of `sim_core::metrics::timeseries_csv`.
@@ -46,21 +44,12 @@ pub fn encode(csv_text: &str, fmt: SeriesFormat) -> anyhow::Result<Vec<u8>> {
 }
 
 /// Writes a run's series atomically under `dir`.
-pub fn write(
-    dir: &Path,
-    point: usize,
-    run: u64,
-    fmt: SeriesFormat,
-    csv_text: &str,
-) -> anyhow::Result<()> {
+pub fn write(dir: &Path, point: usize, run: u64, fmt: SeriesFormat, csv_text: &str) -> anyhow::Result<()> {
     let rel = rel_path(point, run, fmt);
     let path = dir.join(&rel);
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     crate::files::write_atomic(parent, name, &encode(csv_text, fmt)?)
 }
 
@@ -79,16 +68,8 @@ fn parquet_of_csv(text: &str) -> anyhow::Result<Vec<u8>> {
     let mut fields = Vec::with_capacity(header.len());
     let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
     for (name, cells) in header.iter().zip(&cols) {
-        let numbers: Option<Vec<Option<f64>>> = cells
-            .iter()
-            .map(|s| {
-                if s.is_empty() {
-                    Some(None)
-                } else {
-                    s.parse::<f64>().ok().map(Some)
-                }
-            })
-            .collect();
+        let numbers: Option<Vec<Option<f64>>> =
+            cells.iter().map(|s| if s.is_empty() { Some(None) } else { s.parse::<f64>().ok().map(Some) }).collect();
         match numbers {
             Some(xs) => {
                 let mut b = Float64Builder::with_capacity(xs.len());
@@ -135,9 +116,6 @@ mod tests {
 
     #[test]
     fn series_paths_name_point_and_run() {
-        assert_eq!(
-            rel_path(2, 17, SeriesFormat::Csv),
-            PathBuf::from("series/point-002/run-000017.csv")
-        );
+        assert_eq!(rel_path(2, 17, SeriesFormat::Csv), PathBuf::from("series/point-002/run-000017.csv"));
     }
 }

@@ -15,22 +15,17 @@ pub struct Shard {
 impl Shard {
     /// Parses `K/M` with 1 <= K <= M (clap value parser; errors exit with code 2).
     pub fn parse(s: &str) -> Result<Shard, String> {
-        let (k, m) = s
-            .split_once('/')
-            .ok_or_else(|| "expected K/M, e.g. 2/8 for the second of eight shards".to_string())?;
+        let (k, m) =
+            s.split_once('/').ok_or_else(|| "expected K/M, e.g. 2/8 for the second of eight shards".to_string())?;
         let num = |x: &str, what: &str| {
-            x.trim()
-                .parse::<u64>()
-                .map_err(|_| format!("{what} `{x}` is not a whole number (expected K/M, e.g. 2/8)"))
+            x.trim().parse::<u64>().map_err(|_| format!("{what} `{x}` is not a whole number (expected K/M, e.g. 2/8)"))
         };
         let (k, m) = (num(k, "K")?, num(m, "M")?);
         if m == 0 {
             return Err("M, the number of shards, must be at least 1".into());
         }
         if k == 0 || k > m {
-            return Err(format!(
-                "K must be between 1 and M={m} (shards are numbered from 1)"
-            ));
+            return Err(format!("K must be between 1 and M={m} (shards are numbered from 1)"));
         }
         Ok(Shard { k, m })
     }
@@ -62,19 +57,15 @@ impl Sweep {
     /// Parses `KEY=V1,V2,...`. Commas inside `[...]`, `{...}` or quotes do not split, so TOML
     /// arrays and inline tables can be swept: `--sweep 'x=[1,2],[3,4]'`.
     pub fn parse(s: &str) -> Result<Sweep, String> {
-        let (key, list) = s.split_once('=').ok_or_else(|| {
-            "expected KEY=V1,V2,... e.g. grid.supply.firm_mw=42000,46000".to_string()
-        })?;
+        let (key, list) = s
+            .split_once('=')
+            .ok_or_else(|| "expected KEY=V1,V2,... e.g. grid.supply.firm_mw=42000,46000".to_string())?;
         let key = key.trim();
         if key.is_empty() || key.split('.').any(str::is_empty) {
-            return Err(format!(
-                "`{key}`: the key must be a dotted path like grid.supply.firm_mw"
-            ));
+            return Err(format!("`{key}`: the key must be a dotted path like grid.supply.firm_mw"));
         }
         if key == "seed" {
-            return Err(
-                "`seed` cannot be swept: runs take their seeds from --seed and --runs".into(),
-            );
+            return Err("`seed` cannot be swept: runs take their seeds from --seed and --runs".into());
         }
         let values = split_top_level(list)?;
         if let Some(i) = values.iter().position(String::is_empty) {
@@ -85,10 +76,7 @@ impl Sweep {
                 return Err(format!("`{key}` lists the value `{v}` twice"));
             }
         }
-        Ok(Sweep {
-            key: key.to_string(),
-            values,
-        })
+        Ok(Sweep { key: key.to_string(), values })
     }
 
     /// The argument as written back: `KEY=V1,V2,...`.
@@ -138,10 +126,7 @@ pub fn check_sweeps(sweeps: &[Sweep], set_keys: &[String]) -> Result<(), String>
             return Err(format!("error: --sweep {}: the key is swept twice", s.key));
         }
         if set_keys.contains(&s.key) {
-            return Err(format!(
-                "error: --sweep {}: the key is also given with --set; keep one",
-                s.key
-            ));
+            return Err(format!("error: --sweep {}: the key is also given with --set; keep one", s.key));
         }
     }
     Ok(())
@@ -198,9 +183,7 @@ mod tests {
     fn sweep_values_split_on_top_level_commas_only() {
         let s = Sweep::parse("x=[1,2], [3,4] ,{a=1,b=2},\"p,q\"").expect("parses");
         assert_eq!(s.values, ["[1,2]", "[3,4]", "{a=1,b=2}", "\"p,q\""]);
-        for bad in [
-            "x", "=1,2", "x=", "x=1,,2", "x=1,1", "x=[1,2", "x=1]", "a..b=1", "seed=1,2",
-        ] {
+        for bad in ["x", "=1,2", "x=", "x=1,,2", "x=1,1", "x=[1,2", "x=1]", "a..b=1", "seed=1,2"] {
             assert!(Sweep::parse(bad).is_err(), "{bad}");
         }
     }

@@ -29,24 +29,12 @@ impl Stats {
         let n = v.len();
         let nan = f64::NAN;
         if n == 0 {
-            return Stats {
-                n,
-                mean: nan,
-                std: nan,
-                p5: nan,
-                p50: nan,
-                p95: nan,
-                ci95_low: nan,
-                ci95_high: nan,
-            };
+            return Stats { n, mean: nan, std: nan, p5: nan, p50: nan, p95: nan, ci95_low: nan, ci95_high: nan };
         }
         let nf = n as f64;
         let mean = v.iter().sum::<f64>() / nf;
-        let std = if n > 1 {
-            (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (nf - 1.0)).sqrt()
-        } else {
-            nan
-        };
+        let std =
+            if n > 1 { (v.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (nf - 1.0)).sqrt() } else { nan };
         let half = t975(n as u64 - 1) * std / nf.sqrt();
         v.sort_by(f64::total_cmp);
         Stats {

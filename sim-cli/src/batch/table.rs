@@ -32,12 +32,9 @@ pub struct Layout<'a> {
 
 impl Layout<'_> {
     fn values(&self, point: usize) -> Vec<&str> {
-        self.points.get(point).map_or_else(Vec::new, |p| {
-            p.iter()
-                .zip(self.sweeps)
-                .map(|(&j, s)| s.values[j].as_str())
-                .collect()
-        })
+        self.points
+            .get(point)
+            .map_or_else(Vec::new, |p| p.iter().zip(self.sweeps).map(|(&j, s)| s.values[j].as_str()).collect())
     }
 }
 
@@ -48,11 +45,7 @@ pub fn metric_names(rows: &[Row]) -> Vec<String> {
 }
 
 fn num(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        format!("{x}")
-    }
+    if x.is_nan() { String::new() } else { format!("{x}") }
 }
 
 /// `runs.csv`: `run,seed,<swept keys...>,<metrics...>`, one row per (point, run), in the order of
@@ -67,29 +60,15 @@ pub fn runs_csv(layout: &Layout<'_>, rows: &[Row]) -> anyhow::Result<Vec<u8>> {
     for r in rows {
         let mut rec = vec![r.run.to_string(), r.seed.to_string()];
         rec.extend(layout.values(r.point).into_iter().map(str::to_string));
-        rec.extend(
-            names
-                .iter()
-                .map(|n| r.metrics.get(n).map_or_else(String::new, |&x| num(x))),
-        );
+        rec.extend(names.iter().map(|n| r.metrics.get(n).map_or_else(String::new, |&x| num(x))));
         w.write_record(&rec)?;
     }
     w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// Columns of `summary.csv` after the swept keys.
-pub const SUMMARY_COLUMNS: [&str; 10] = [
-    "metric",
-    "n",
-    "mean",
-    "std",
-    "p5",
-    "p50",
-    "p95",
-    "ci95_low",
-    "ci95_high",
-    "runs",
-];
+pub const SUMMARY_COLUMNS: [&str; 10] =
+    ["metric", "n", "mean", "std", "p5", "p50", "p95", "ci95_low", "ci95_high", "runs"];
 
 /// `summary.csv`: `<swept keys...>,metric,n,mean,std,p5,p50,p95,ci95_low,ci95_high,runs`, one row
 /// per sweep point (in order) and metric (sorted). `runs` counts the point's runs, `n` those
@@ -103,10 +82,7 @@ pub fn summary_csv(layout: &Layout<'_>, rows: &[Row]) -> anyhow::Result<Vec<u8>>
     for p in 0..layout.points.len() {
         let at_point: Vec<&Row> = rows.iter().filter(|r| r.point == p).collect();
         for name in &names {
-            let v: Vec<f64> = at_point
-                .iter()
-                .map(|r| r.metrics.get(name).copied().unwrap_or(f64::NAN))
-                .collect();
+            let v: Vec<f64> = at_point.iter().map(|r| r.metrics.get(name).copied().unwrap_or(f64::NAN)).collect();
             let s = Stats::of(&v);
             let mut rec: Vec<String> = layout.values(p).into_iter().map(str::to_string).collect();
             rec.push(name.clone());
@@ -124,27 +100,14 @@ pub fn summary_csv(layout: &Layout<'_>, rows: &[Row]) -> anyhow::Result<Vec<u8>>
 /// Reads `runs.csv` written by [`runs_csv`] for the same layout; errors are messages for the user.
 pub fn read_runs_csv(layout: &Layout<'_>, bytes: &[u8]) -> Result<Vec<Row>, String> {
     let mut r = csv::Reader::from_reader(bytes);
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let header: Vec<String> = r.headers().map_err(|e| e.to_string())?.iter().map(str::to_string).collect();
     let nk = layout.sweeps.len();
-    let want: Vec<&str> = ["run", "seed"]
-        .into_iter()
-        .chain(layout.sweeps.iter().map(|s| s.key.as_str()))
-        .collect();
+    let want: Vec<&str> = ["run", "seed"].into_iter().chain(layout.sweeps.iter().map(|s| s.key.as_str())).collect();
     if header.len() < want.len() || header[..want.len()] != want[..] {
-        return Err(format!(
-            "the header does not start with `{}`",
-            want.join(",")
-        ));
+        return Err(format!("the header does not start with `{}`", want.join(",")));
     }
     let names = &header[want.len()..];
-    let by_values: HashMap<Vec<&str>, usize> = (0..layout.points.len())
-        .map(|p| (layout.values(p), p))
-        .collect();
+    let by_values: HashMap<Vec<&str>, usize> = (0..layout.points.len()).map(|p| (layout.values(p), p)).collect();
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let line = i + 2;
@@ -165,17 +128,10 @@ pub fn read_runs_csv(layout: &Layout<'_>, bytes: &[u8]) -> Result<Vec<Row>, Stri
             if cell.is_empty() {
                 continue;
             }
-            let x = cell
-                .parse::<f64>()
-                .map_err(|_| format!("line {line}: {name} = `{cell}` is not a number"))?;
+            let x = cell.parse::<f64>().map_err(|_| format!("line {line}: {name} = `{cell}` is not a number"))?;
             metrics.insert(name.clone(), x);
         }
-        rows.push(Row {
-            point,
-            run,
-            seed,
-            metrics,
-        });
+        rows.push(Row { point, run, seed, metrics });
     }
     Ok(rows)
 }
@@ -188,24 +144,11 @@ mod tests {
     fn runs_csv_reads_back_to_the_same_rows() {
         let sweeps = vec![Sweep::parse("a.b=1,\"x,y\"").expect("sweep")];
         let points = super::super::spec::points(&sweeps);
-        let layout = Layout {
-            sweeps: &sweeps,
-            points: &points,
-        };
+        let layout = Layout { sweeps: &sweeps, points: &points };
         let m = |x: f64| BTreeMap::from([("m".to_string(), x), ("k.z".to_string(), 1e-300)]);
         let rows = vec![
-            Row {
-                point: 0,
-                run: 0,
-                seed: u64::MAX,
-                metrics: m(0.1 + 0.2),
-            },
-            Row {
-                point: 1,
-                run: 0,
-                seed: 3,
-                metrics: BTreeMap::from([("m".to_string(), -0.0)]),
-            },
+            Row { point: 0, run: 0, seed: u64::MAX, metrics: m(0.1 + 0.2) },
+            Row { point: 1, run: 0, seed: 3, metrics: BTreeMap::from([("m".to_string(), -0.0)]) },
         ];
         let bytes = runs_csv(&layout, &rows).expect("csv");
         let text = String::from_utf8(bytes.clone()).expect("utf8");

@@ -52,11 +52,7 @@ fn user(msg: impl std::fmt::Display) -> Failure {
 /// The method named on the command line, with `--cap` applied.
 fn method(a: &BaselineArgs) -> Result<BaselineMethod, Failure> {
     let m = BaselineMethod::preset(&a.method).ok_or_else(|| {
-        user(format!(
-            "--method: unknown baseline method `{}`; expected one of: {}",
-            a.method,
-            PRESET_NAMES.join(", ")
-        ))
+        user(format!("--method: unknown baseline method `{}`; expected one of: {}", a.method, PRESET_NAMES.join(", ")))
     })?;
     match a.cap {
         Some(c) => m.with_cap(c).map_err(|e| user(format!("--cap {c}: {e}"))),
@@ -78,34 +74,20 @@ pub fn baseline(a: BaselineArgs) -> Result<(), Failure> {
     let method = method(&a)?;
     let event_date = parse_date(&a.event_date).map_err(|m| user(format!("--event-date: {m}")))?;
     let excluded = excluded(&a)?;
-    check_hour_range(a.start_hour, a.end_hour)
-        .map_err(|e| user(format!("--start-hour/--end-hour: {e}")))?;
+    check_hour_range(a.start_hour, a.end_hour).map_err(|e| user(format!("--start-hour/--end-hour: {e}")))?;
 
     let name = a.meter.display();
-    let text = std::fs::read_to_string(&a.meter)
-        .map_err(|e| user(format!("cannot read meter file `{name}`: {e}")))?;
+    let text = std::fs::read_to_string(&a.meter).map_err(|e| user(format!("cannot read meter file `{name}`: {e}")))?;
     let meter = parse_meter(&text).map_err(|e| user(format!("{name}:{}: {}", e.line, e.kind)))?;
 
-    let b = compute(
-        &method,
-        &meter,
-        event_date,
-        a.start_hour,
-        a.end_hour,
-        &excluded,
-    )
-    .map_err(|e| match e {
-        BaselineError::MissingHour { .. } | BaselineError::TooFewDays { .. } => user(format!(
-            "{name}: {e} (the file covers {} to {})",
-            meter.first_reading(),
-            meter.last_reading()
-        )),
+    let b = compute(&method, &meter, event_date, a.start_hour, a.end_hour, &excluded).map_err(|e| match e {
+        BaselineError::MissingHour { .. } | BaselineError::TooFewDays { .. } => {
+            user(format!("{name}: {e} (the file covers {} to {})", meter.first_reading(), meter.last_reading()))
+        }
         _ => user(format!("{name}: {e}")),
     })?;
 
     let mut out = std::io::stdout().lock();
-    out.write_all(to_csv(&b.rows).as_bytes())
-        .and_then(|()| out.flush())
-        .context("writing the baseline to stdout")?;
+    out.write_all(to_csv(&b.rows).as_bytes()).and_then(|()| out.flush()).context("writing the baseline to stdout")?;
     Ok(())
 }

@@ -8,9 +8,7 @@
 //! records the exact command line, the threads, the shard and the time taken.
 
 use crate::Failure;
-use crate::batch::info::{
-    self, BatchInfo, PointInfo, ScenarioInfo, ShardInfo, SweepInfo, Versions,
-};
+use crate::batch::info::{self, BatchInfo, PointInfo, ScenarioInfo, ShardInfo, SweepInfo, Versions};
 use crate::batch::runner::{self, Plan};
 use crate::batch::series::SeriesFormat;
 use crate::batch::spec::{self, Shard, Sweep};
@@ -79,23 +77,11 @@ pub fn batch(a: BatchArgs) -> Result<(), Failure> {
         runs: a.runs,
         base_seed,
         sets: a.set.clone(),
-        sweep: a
-            .sweep
-            .iter()
-            .map(|s| SweepInfo {
-                key: s.key.clone(),
-                values: s.values.clone(),
-            })
-            .collect(),
+        sweep: a.sweep.iter().map(|s| SweepInfo { key: s.key.clone(), values: s.values.clone() }).collect(),
         points: point_infos(&a.sweep, &points, &scenarios)?,
         series: a.series.map(|f| f.name().to_string()),
         versions: Versions::current(),
-        shard: a.shard.map(|s| ShardInfo {
-            k: s.k,
-            m: s.m,
-            first_run: runs.start,
-            end_run: runs.end,
-        }),
+        shard: a.shard.map(|s| ShardInfo { k: s.k, m: s.m, first_run: runs.start, end_run: runs.end }),
     };
     std::fs::create_dir_all(&a.out).with_context(|| format!("creating {}", a.out.display()))?;
     let threads = a.threads.map_or_else(default_threads, |t| t as usize);
@@ -118,16 +104,12 @@ pub fn batch(a: BatchArgs) -> Result<(), Failure> {
         "seconds": (took * 1000.0).round() / 1000.0,
         "drsim": env!("CARGO_PKG_VERSION"),
     });
-    write_atomic(
-        &a.out,
-        "invocation.json",
-        &info::invocation_json(invocation)?,
-    )?;
+    write_atomic(&a.out, "invocation.json", &info::invocation_json(invocation)?)?;
     if !a.quiet {
         let shard = a.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
         println!(
-            "batch: {} runs x {} points{shard} in {took:.1} s on {threads} threads; wrote {} \
-             (runs.csv, summary.csv, batch.json)",
+            "batch: {} run(s) x {} sweep point(s){shard} in {took:.1} s on {threads} thread(s); \
+             wrote {} (runs.csv, summary.csv, batch.json)",
             runs.end - runs.start,
             points.len(),
             a.out.display(),
@@ -154,29 +136,20 @@ fn point_scenarios(
             let mut desc = Vec::new();
             for (s, &j) in sweeps.iter().zip(p) {
                 let kv = format!("{}={}", s.key, s.values[j]);
-                ov.push(
-                    parse_override(&kv)
-                        .map_err(|m| Failure::User(format!("error: --sweep {m}")))?,
-                );
+                ov.push(parse_override(&kv).map_err(|m| Failure::User(format!("error: --sweep {m}")))?);
                 desc.push(kv);
             }
-            files::load(path, &ov)
-                .map(|l| l.scenario)
-                .map_err(|e| match e {
-                    Failure::User(m) if !desc.is_empty() => {
-                        Failure::User(format!("{m}\n  (at sweep point {})", desc.join(", ")))
-                    }
-                    other => other,
-                })
+            files::load(path, &ov).map(|l| l.scenario).map_err(|e| match e {
+                Failure::User(m) if !desc.is_empty() => {
+                    Failure::User(format!("{m}\n  (at sweep point {})", desc.join(", ")))
+                }
+                other => other,
+            })
         })
         .collect()
 }
 
-fn point_infos(
-    sweeps: &[Sweep],
-    points: &[Vec<usize>],
-    scenarios: &[ValidScenario],
-) -> anyhow::Result<Vec<PointInfo>> {
+fn point_infos(sweeps: &[Sweep], points: &[Vec<usize>], scenarios: &[ValidScenario]) -> anyhow::Result<Vec<PointInfo>> {
     points
         .iter()
         .zip(scenarios)
@@ -185,11 +158,7 @@ fn point_infos(
             let json = serde_json::to_value(scn.scenario())?;
             Ok(PointInfo {
                 point: i,
-                values: sweeps
-                    .iter()
-                    .zip(p)
-                    .map(|(s, &j)| s.values[j].clone())
-                    .collect(),
+                values: sweeps.iter().zip(p).map(|(s, &j)| s.values[j].clone()).collect(),
                 scenario_sha256: info::sha256_hex(info::canonical_json(&json).as_bytes()),
             })
         })

@@ -45,19 +45,12 @@ struct Part {
 /// Runs `drsim merge`.
 pub fn merge(a: MergeArgs) -> Result<(), Failure> {
     let started = Instant::now();
-    let parts: Vec<Part> = a
-        .dirs
-        .iter()
-        .map(|d| read_info(d))
-        .collect::<Result<_, _>>()?;
+    let parts: Vec<Part> = a.dirs.iter().map(|d| read_info(d)).collect::<Result<_, _>>()?;
     let whole = same_batch(&parts)?;
     check_coverage(&parts, whole.runs)?;
     let sweeps = whole.sweeps();
     let points = spec::points(&sweeps);
-    let layout = Layout {
-        sweeps: &sweeps,
-        points: &points,
-    };
+    let layout = Layout { sweeps: &sweeps, points: &points };
     let mut rows = Vec::new();
     for p in &parts {
         rows.extend(read_rows(p, &layout, whole.base_seed, whole.runs)?);
@@ -85,14 +78,10 @@ pub fn merge(a: MergeArgs) -> Result<(), Failure> {
         "seconds": (took * 1000.0).round() / 1000.0,
         "drsim": env!("CARGO_PKG_VERSION"),
     });
-    write_atomic(
-        &a.out,
-        "invocation.json",
-        &info::invocation_json(invocation)?,
-    )?;
+    write_atomic(&a.out, "invocation.json", &info::invocation_json(invocation)?)?;
     if !a.quiet {
         println!(
-            "merge: {} folders, {} runs x {} points; wrote {} (runs.csv, summary.csv, batch.json)",
+            "merge: {} folder(s), {} run(s) x {} sweep point(s); wrote {} (runs.csv, summary.csv, batch.json)",
             parts.len(),
             whole.runs,
             points.len(),
@@ -109,34 +98,17 @@ fn user(dir: &Path, msg: impl std::fmt::Display) -> Failure {
 fn read_info(dir: &Path) -> Result<Part, Failure> {
     let path = dir.join("batch.json");
     let bytes = fs::read(&path).map_err(|e| user(dir, format!("cannot read batch.json: {e}")))?;
-    let info: BatchInfo = serde_json::from_slice(&bytes).map_err(|e| {
-        user(
-            dir,
-            format!("batch.json is not a drsim batch description: {e}"),
-        )
-    })?;
+    let info: BatchInfo = serde_json::from_slice(&bytes)
+        .map_err(|e| user(dir, format!("batch.json is not a drsim batch description: {e}")))?;
     if info.format != info::FORMAT {
-        return Err(user(
-            dir,
-            format!(
-                "batch.json has format `{}`; this drsim reads `{}`",
-                info.format,
-                info::FORMAT
-            ),
-        ));
+        return Err(user(dir, format!("batch.json has format `{}`; this drsim reads `{}`", info.format, info::FORMAT)));
     }
-    Ok(Part {
-        dir: dir.to_path_buf(),
-        info,
-    })
+    Ok(Part { dir: dir.to_path_buf(), info })
 }
 
 /// The batch all parts belong to (their description without the shard), or which field differs.
 fn same_batch(parts: &[Part]) -> Result<BatchInfo, Failure> {
-    let strip = |i: &BatchInfo| BatchInfo {
-        shard: None,
-        ..i.clone()
-    };
+    let strip = |i: &BatchInfo| BatchInfo { shard: None, ..i.clone() };
     let Some(first) = parts.first() else {
         return Err(Failure::User("error: no folders to merge".into()));
     };
@@ -149,10 +121,7 @@ fn same_batch(parts: &[Part]) -> Result<BatchInfo, Failure> {
             let fields: Vec<String> = a
                 .as_object()
                 .map(|m| {
-                    m.iter()
-                        .filter(|(k, v)| b.get(k.as_str()) != Some(*v))
-                        .map(|(k, _)| format!("`{k}`"))
-                        .collect()
+                    m.iter().filter(|(k, v)| b.get(k.as_str()) != Some(*v)).map(|(k, _)| format!("`{k}`")).collect()
                 })
                 .unwrap_or_default();
             return Err(user(
@@ -175,9 +144,7 @@ fn check_coverage(parts: &[Part], runs: u64) -> Result<(), Failure> {
         return if parts.len() == 1 {
             Ok(())
         } else {
-            Err(Failure::User(
-                "error: a folder holds a whole (unsharded) batch; merge only shard folders".into(),
-            ))
+            Err(Failure::User("error: a folder holds a whole (unsharded) batch; merge only shard folders".into()))
         };
     }
     let mut seen = BTreeSet::new();
@@ -187,60 +154,34 @@ fn check_coverage(parts: &[Part], runs: u64) -> Result<(), Failure> {
         if *m0.get_or_insert(s.m) != s.m {
             return Err(user(
                 &p.dir,
-                format!(
-                    "shard {}/{} does not match the others' M={}",
-                    s.k,
-                    s.m,
-                    m0.unwrap_or(s.m)
-                ),
+                format!("shard {}/{} does not match the others' M={}", s.k, s.m, m0.unwrap_or(s.m)),
             ));
         }
         let want = Shard { k: s.k, m: s.m }.runs(runs);
         if (s.first_run, s.end_run) != (want.start, want.end) {
-            return Err(user(
-                &p.dir,
-                format!("shard {}/{} has the wrong runs", s.k, s.m),
-            ));
+            return Err(user(&p.dir, format!("shard {}/{} has the wrong runs", s.k, s.m)));
         }
         if !seen.insert(s.k) {
-            return Err(user(
-                &p.dir,
-                format!("shard {}/{} is given twice", s.k, s.m),
-            ));
+            return Err(user(&p.dir, format!("shard {}/{} is given twice", s.k, s.m)));
         }
     }
     let m = m0.unwrap_or(1);
-    let missing: Vec<String> = (1..=m)
-        .filter(|k| !seen.contains(k))
-        .map(|k| format!("{k}/{m}"))
-        .collect();
+    let missing: Vec<String> = (1..=m).filter(|k| !seen.contains(k)).map(|k| format!("{k}/{m}")).collect();
     if !missing.is_empty() {
-        return Err(Failure::User(format!(
-            "error: missing shard(s) {}",
-            missing.join(", ")
-        )));
+        return Err(Failure::User(format!("error: missing shard(s) {}", missing.join(", "))));
     }
     Ok(())
 }
 
 fn read_rows(p: &Part, layout: &Layout<'_>, base: u64, runs: u64) -> Result<Vec<Row>, Failure> {
-    let bytes = fs::read(p.dir.join("runs.csv"))
-        .map_err(|e| user(&p.dir, format!("cannot read runs.csv: {e}")))?;
-    let rows =
-        table::read_runs_csv(layout, &bytes).map_err(|m| user(&p.dir, format!("runs.csv: {m}")))?;
-    let range = p
-        .info
-        .shard
-        .as_ref()
-        .map_or(0..runs, |s| s.first_run..s.end_run);
+    let bytes = fs::read(p.dir.join("runs.csv")).map_err(|e| user(&p.dir, format!("cannot read runs.csv: {e}")))?;
+    let rows = table::read_runs_csv(layout, &bytes).map_err(|m| user(&p.dir, format!("runs.csv: {m}")))?;
+    let range = p.info.shard.as_ref().map_or(0..runs, |s| s.first_run..s.end_run);
     for r in &rows {
         if !range.contains(&r.run) || r.seed != seed_for(base, r.run) {
             return Err(user(
                 &p.dir,
-                format!(
-                    "runs.csv: run {} (seed {}) does not belong to this shard",
-                    r.run, r.seed
-                ),
+                format!("runs.csv: run {} (seed {}) does not belong to this shard", r.run, r.seed),
             ));
         }
     }
@@ -259,10 +200,7 @@ fn check_complete(rows: &[Row], points: usize, runs: u64) -> Result<(), Failure>
     }
     let n = expected.count();
     if rows.len() != n {
-        return Err(Failure::User(format!(
-            "error: the folders hold {} rows; the batch has {n}",
-            rows.len()
-        )));
+        return Err(Failure::User(format!("error: the folders hold {} rows; the batch has {n}", rows.len())));
     }
     Ok(())
 }
@@ -272,22 +210,17 @@ fn series_format(info: &BatchInfo) -> Result<Option<SeriesFormat>, Failure> {
         None => Ok(None),
         Some("csv") => Ok(Some(SeriesFormat::Csv)),
         Some("parquet") => Ok(Some(SeriesFormat::Parquet)),
-        Some(other) => Err(Failure::User(format!(
-            "error: batch.json names an unknown series format `{other}`"
-        ))),
+        Some(other) => Err(Failure::User(format!("error: batch.json names an unknown series format `{other}`"))),
     }
 }
 
 fn copy_series(parts: &[Part], rows: &[Row], fmt: SeriesFormat, out: &Path) -> Result<(), Failure> {
     for p in parts {
         let range = p.info.shard.as_ref().map(|s| s.first_run..s.end_run);
-        for r in rows
-            .iter()
-            .filter(|r| range.as_ref().is_none_or(|x| x.contains(&r.run)))
-        {
+        for r in rows.iter().filter(|r| range.as_ref().is_none_or(|x| x.contains(&r.run))) {
             let rel = series::rel_path(r.point, r.run, fmt);
-            let bytes = fs::read(p.dir.join(&rel))
-                .map_err(|e| user(&p.dir, format!("cannot read {}: {e}", rel.display())))?;
+            let bytes =
+                fs::read(p.dir.join(&rel)).map_err(|e| user(&p.dir, format!("cannot read {}: {e}", rel.display())))?;
             let dst = out.join(&rel);
             let parent = dst.parent().unwrap_or(out);
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;

@@ -43,20 +43,15 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     }
     let scn = &loaded.scenario;
     let seed = a.seed.unwrap_or(scn.scenario().seed);
-    let out = a
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(&scn.scenario().name));
+    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&scn.scenario().name));
     let started = Instant::now();
     let mut sim = Sim::new(scn, seed);
     let total = sim.clock().steps_total;
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}",
-        )
-        .map_err(|e| Failure::Internal(e.into()))?
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} steps, {per_sec}, eta {eta}")
+            .map_err(|e| Failure::Internal(e.into()))?
+            .progress_chars("=> "),
     );
     bar.set_message(scn.scenario().name.clone());
     let mut shown = false;
@@ -73,6 +68,7 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     write_atomic(&out, "timeseries.csv", sim.timeseries_csv().as_bytes())?;
     write_atomic(&out, "events.csv", sim.events_csv().as_bytes())?;
+    write_atomic(&out, "settlement.csv", sim.settlement_csv().as_bytes())?;
     write_atomic(&out, "summary.json", summary.to_json().as_bytes())?;
     if !a.quiet {
         print_summary(&summary, &loaded.origin, &out, started.elapsed());
@@ -85,14 +81,8 @@ fn print_summary(s: &RunSummary, origin: &str, out: &std::path::Path, took: Dura
         "{} (seed {}), {}: {} steps of {} min, {} agents standing for {:.0} customers",
         s.scenario, s.seed, origin, s.steps, s.step_minutes, s.agents, s.customers_represented
     );
-    println!(
-        "  peak system load     {:>10.0} MW at {}",
-        s.peak_system_load_mw, s.peak_system_load_time
-    );
-    println!(
-        "  lowest reserve margin {:>9.1} %  at {}",
-        s.min_reserve_margin_pct, s.min_reserve_margin_time
-    );
+    println!("  peak system load     {:>10.0} MW at {}", s.peak_system_load_mw, s.peak_system_load_time);
+    println!("  lowest reserve margin {:>9.1} %  at {}", s.min_reserve_margin_pct, s.min_reserve_margin_time);
     let hours: Vec<String> = AlertLevel::ALL
         .into_iter()
         .skip(1)
@@ -105,7 +95,7 @@ fn print_summary(s: &RunSummary, origin: &str, out: &std::path::Path, took: Dura
         s.customers_peak_mw, s.customers_peak_time, s.customers_energy_mwh
     );
     println!(
-        "  wrote {} (summary.json, timeseries.csv, events.csv) in {:.2} s",
+        "  wrote {} (summary.json, timeseries.csv, events.csv, settlement.csv) in {:.2} s",
         out.display(),
         took.as_secs_f64()
     );

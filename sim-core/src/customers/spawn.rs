@@ -4,14 +4,10 @@ use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
 use crate::devices::ac::{AirConditioner, CYCLE_SLOTS, SWITCH_BIT};
 use crate::devices::building::Building;
 use crate::devices::pump::{Pump, pump_kw};
-use crate::devices::{
-    AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat,
-};
+use crate::devices::{AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat};
 use crate::dist::{Dist, DistSpec};
 use crate::rng::SimRng;
-use crate::scenario::{
-    BuildingParams, CustomerClass, MeterType, Segment, ServiceType, ValidScenario,
-};
+use crate::scenario::{BuildingParams, CustomerClass, MeterType, Segment, ServiceType, ValidScenario};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
@@ -66,11 +62,7 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) ->
             base_shape: seg.base_load.shape,
         });
         let rate_ids: Vec<u16> = match &seg.rate_schedule {
-            Some(r) => {
-                r.0.keys()
-                    .map(|name| rate_index(&mut segments.rates, name))
-                    .collect()
-            }
+            Some(r) => r.0.keys().map(|name| rate_index(&mut segments.rates, name)).collect(),
             None => vec![rate_index(&mut segments.rates, default_rate(seg.class))],
         };
         let mut g = rng.fork(&format!("population/{si}"));
@@ -169,20 +161,13 @@ fn spawn_agent(
     match seg.class {
         CustomerClass::Residential => {
             let mean = seg.base_load.mean_kw.sample(g);
-            e.insert(BaseLoad {
-                mean_kw: mean,
-                noise_share: seg.base_load.noise_share,
-                factor: 1.0,
-            });
+            e.insert(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0 });
             if declared_max.is_none() {
                 max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.elec_kw);
             }
         }
         CustomerClass::Commercial | CustomerClass::Industrial => {
-            let p = seg
-                .building
-                .clone()
-                .unwrap_or_else(|| default_building(seg.class));
+            let p = seg.building.clone().unwrap_or_else(|| default_building(seg.class));
             let share = |d: &Dist, g: &mut rand_chacha::ChaCha12Rng| d.sample(g) * max_kw;
             let hvac = share(&p.hvac_share, g);
             let b = Building {
@@ -236,19 +221,12 @@ fn spawn_agent(
     }
     if has_gen {
         let kw = d.generator_size_share.sample(g) * max_kw;
-        e.insert(BackupGenerator {
-            kw,
-            fossil: gen_fossil,
-        });
+        e.insert(BackupGenerator { kw, fossil: gen_fossil });
     }
     if has_battery {
         let kwh = d.battery_kwh.sample(g);
         let kw = d.battery_kw.sample(g);
-        e.insert(Battery {
-            kwh,
-            kw,
-            soc_kwh: kwh,
-        });
+        e.insert(Battery { kwh, kw, soc_kwh: kwh });
     }
     if has_auto_dr {
         e.insert(AutoDr);
@@ -256,16 +234,7 @@ fn spawn_agent(
     if has_pump_ctl && seg.class == CustomerClass::Agricultural {
         e.insert(PumpControl);
     }
-    e.insert(Customer {
-        id,
-        segment: si,
-        class: seg.class,
-        service,
-        rate,
-        meter,
-        dac,
-        max_demand_kw: max_kw,
-    });
+    e.insert(Customer { id, segment: si, class: seg.class, service, rate, meter, dac, max_demand_kw: max_kw });
 }
 
 /// A house given parameter by parameter (benches and tests that mirror a peer model).
@@ -314,11 +283,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                 },
                 Weight(1.0),
                 Meter::default(),
-                BaseLoad {
-                    mean_kw: 0.0,
-                    noise_share: 0.0,
-                    factor: 1.0,
-                },
+                BaseLoad { mean_kw: 0.0, noise_share: 0.0, factor: 1.0 },
                 AirConditioner {
                     temp_c: h.initial_temp_c,
                     setpoint_c: h.setpoint_c,

@@ -62,15 +62,7 @@ pub fn thermostat(on: bool, temp_c: f64, setpoint_c: f64, half_deadband_c: f64) 
 
 /// Exact one-step indoor temperature update.
 #[inline]
-pub fn next_temp(
-    temp_c: f64,
-    tout_c: f64,
-    r: f64,
-    q_int_kw: f64,
-    pth_kw: f64,
-    running: bool,
-    decay: f64,
-) -> f64 {
+pub fn next_temp(temp_c: f64, tout_c: f64, r: f64, q_int_kw: f64, pth_kw: f64, running: bool, decay: f64) -> f64 {
     let teq = tout_c + r * (q_int_kw - if running { pth_kw } else { 0.0 });
     teq + (temp_c - teq) * decay
 }
@@ -127,10 +119,7 @@ pub struct AcControl {
 
 impl Default for AcControl {
     fn default() -> Self {
-        Self {
-            commands: vec![],
-            slot_mask: vec![0; CYCLE_SLOTS],
-        }
+        Self { commands: vec![], slot_mask: vec![0; CYCLE_SLOTS] }
     }
 }
 
@@ -138,11 +127,7 @@ impl AcControl {
     /// Recomputes `slot_mask` for an instant.
     pub fn update(&mut self, utc_s: i64, minute_of_day: u32) {
         self.slot_mask.iter_mut().for_each(|m| *m = 0);
-        for c in self
-            .commands
-            .iter()
-            .filter(|c| c.start_utc_s <= utc_s && utc_s < c.end_utc_s)
-        {
+        for c in self.commands.iter().filter(|c| c.start_utc_s <= utc_s && utc_s < c.end_utc_s) {
             for (slot, m) in self.slot_mask.iter_mut().enumerate() {
                 if c.blocks(slot as u32 % c.groups.max(1), minute_of_day) {
                     *m |= c.mask;
@@ -190,14 +175,8 @@ mod tests {
 
     #[test]
     fn fifty_percent_cycling_alternates_two_groups_in_fifteen_minute_blocks() {
-        let c = CyclingCommand {
-            mask: 1,
-            start_utc_s: 0,
-            end_utc_s: 1,
-            off_fraction: 0.5,
-            period_minutes: 30,
-            groups: 2,
-        };
+        let c =
+            CyclingCommand { mask: 1, start_utc_s: 0, end_utc_s: 1, off_fraction: 0.5, period_minutes: 30, groups: 2 };
         // The peer model blocks house i when (t // 3) % 2 == i % 2 with 5-minute steps t.
         for t in 0..288u32 {
             let minute = t * 5;
@@ -205,23 +184,14 @@ mod tests {
                 assert_eq!(c.blocks(g, minute), (t / 3) % 2 == g, "t={t} g={g}");
             }
         }
-        let full = CyclingCommand {
-            off_fraction: 1.0,
-            ..c.clone()
-        };
+        let full = CyclingCommand { off_fraction: 1.0, ..c.clone() };
         assert!((0..1440).all(|m| full.blocks(0, m) && full.blocks(1, m)));
     }
 
     #[test]
     fn each_group_is_off_the_commanded_share_of_the_time() {
-        let c = CyclingCommand {
-            mask: 1,
-            start_utc_s: 0,
-            end_utc_s: 1,
-            off_fraction: 0.3,
-            period_minutes: 30,
-            groups: 3,
-        };
+        let c =
+            CyclingCommand { mask: 1, start_utc_s: 0, end_utc_s: 1, off_fraction: 0.3, period_minutes: 30, groups: 3 };
         for g in 0..3 {
             let off = (0..1440).filter(|m| c.blocks(g, *m)).count();
             assert_eq!(off, 1440 * 9 / 30);

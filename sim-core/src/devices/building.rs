@@ -40,11 +40,8 @@ pub struct Building {
 
 /// Occupancy factor (0..1) at an hour of a day type.
 pub fn occupancy(b: &Building, hour: f64, day_type: DayType) -> f64 {
-    let open = if b.open_h <= b.close_h {
-        hour >= b.open_h && hour < b.close_h
-    } else {
-        hour >= b.open_h || hour < b.close_h
-    };
+    let open =
+        if b.open_h <= b.close_h { hour >= b.open_h && hour < b.close_h } else { hour >= b.open_h || hour < b.close_h };
     let f = if open { 1.0 } else { 0.0 };
     match day_type {
         DayType::Weekday => f,
@@ -94,10 +91,7 @@ mod tests {
         assert_eq!(expected_kw(&b, 10.0, 3.0, DayType::Weekday), 10.0);
         assert_eq!(expected_kw(&b, 36.0, 12.0, DayType::Weekday), 60.0);
         // Weekend: half the occupied load, HVAC scaled by (0.4 + 0.6 * 0.5).
-        assert!(
-            (expected_kw(&b, 36.0, 12.0, DayType::Weekend) - (10.0 + 10.0 + 30.0 * 0.7)).abs()
-                < 1e-12
-        );
+        assert!((expected_kw(&b, 36.0, 12.0, DayType::Weekend) - (10.0 + 10.0 + 30.0 * 0.7)).abs() < 1e-12);
     }
 
     #[test]

@@ -10,8 +10,7 @@ pub use ac::{AcControl, AirConditioner, CyclingCommand, SWITCH_BIT};
 pub use building::Building;
 pub use pump::Pump;
 pub use systems::{
-    BaseLoad, Coupling, NoiseKey, ac_control_system, ac_system, base_load_system, building_system,
-    pump_system,
+    BaseLoad, Coupling, NoiseKey, ac_control_system, ac_system, base_load_system, building_system, pump_system,
 };
 
 use bevy_ecs::prelude::*;

@@ -45,11 +45,7 @@ fn circular_overlap(a: f64, b: f64, c: f64, d: f64) -> f64 {
 
 /// The day's run block start hour, from two uniform draws.
 pub fn start_hour(night_share: f64, u_which: f64, u_start: f64) -> f64 {
-    let (a, b) = if u_which < night_share {
-        EVENING
-    } else {
-        MORNING
-    };
+    let (a, b) = if u_which < night_share { EVENING } else { MORNING };
     a + (b - a) * u_start
 }
 
@@ -78,13 +74,7 @@ mod tests {
 
     #[test]
     fn run_probability_matches_a_monte_carlo_of_start_times() {
-        let p = Pump {
-            kw: 1.0,
-            hours_per_day: 8.0,
-            night_share: 0.4,
-            months_mask: 0xfff,
-            interrupted: false,
-        };
+        let p = Pump { kw: 1.0, hours_per_day: 8.0, night_share: 0.4, months_mask: 0xfff, interrupted: false };
         use rand::RngExt;
         use rand_chacha::rand_core::SeedableRng;
         let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(9);

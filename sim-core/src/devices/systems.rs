@@ -62,19 +62,12 @@ pub fn base_load_system(
     mut q: Query<'_, '_, (&Customer, &BaseLoad, &mut Meter)>,
 ) {
     let minute = clock.now.minute_of_day;
-    let shapes: Vec<f64> = segments
-        .list
-        .iter()
-        .map(|s| shape_at(&s.base_shape, minute))
-        .collect();
+    let shapes: Vec<f64> = segments.list.iter().map(|s| shape_at(&s.base_shape, minute)).collect();
     let step = clock.step;
     for (c, b, mut m) in &mut q {
         let expected = b.mean_kw * shapes.get(c.segment as usize).copied().unwrap_or(1.0);
         let kw = if b.noise_share > 0.0 {
-            (expected
-                * b.factor
-                * (1.0 + b.noise_share * centred(key.load.uniform(u64::from(c.id), step))))
-            .max(0.0)
+            (expected * b.factor * (1.0 + b.noise_share * centred(key.load.uniform(u64::from(c.id), step)))).max(0.0)
         } else {
             expected * b.factor
         };
@@ -129,9 +122,8 @@ pub fn building_system(
     for (c, b, mut m) in &mut q {
         let occ = occupancy(b, hour, dt);
         let expected = expected_kw(b, tout, hour, dt);
-        let noisy = b.noise_share
-            * (occ * b.occupied_kw + b.process_kw)
-            * centred(key.load.uniform(u64::from(c.id), step));
+        let noisy =
+            b.noise_share * (occ * b.occupied_kw + b.process_kw) * centred(key.load.uniform(u64::from(c.id), step));
         let natural = (expected + noisy).max(0.0);
         // Price response scales the flexible part; shed and caps come from program events.
         let priced = natural + natural * b.flexible_share * (b.flex_factor - 1.0);
@@ -150,34 +142,16 @@ pub fn pump_system(
     let now = clock.now;
     let hour = now.hour_f64();
     let month_bit = 1u16 << (now.date.month() - 1);
-    let prev_month_bit = now
-        .date
-        .yesterday()
-        .map_or(month_bit, |d| 1u16 << (d.month() - 1));
+    let prev_month_bit = now.date.yesterday().map_or(month_bit, |d| 1u16 << (d.month() - 1));
     let day = now.day as u64;
     for (c, p, mut m) in &mut q {
         let id = u64::from(c.id);
-        let start = |d: u64| {
-            start_hour(
-                p.night_share,
-                key.pumps.uniform(id, 2 * d),
-                key.pumps.uniform(id, 2 * d + 1),
-            )
-        };
-        let today =
-            p.months_mask & month_bit != 0 && covers(start(day), p.hours_per_day, hour, 0.0);
-        let spill = p.months_mask & prev_month_bit != 0
-            && covers(start(day.wrapping_sub(1)), p.hours_per_day, hour, 24.0);
+        let start = |d: u64| start_hour(p.night_share, key.pumps.uniform(id, 2 * d), key.pumps.uniform(id, 2 * d + 1));
+        let today = p.months_mask & month_bit != 0 && covers(start(day), p.hours_per_day, hour, 0.0);
+        let spill =
+            p.months_mask & prev_month_bit != 0 && covers(start(day.wrapping_sub(1)), p.hours_per_day, hour, 24.0);
         let m = m.bypass_change_detection();
-        m.kw = if (today || spill) && !p.interrupted {
-            p.kw
-        } else {
-            0.0
-        };
-        m.expected_kw = if p.months_mask & month_bit != 0 {
-            p.kw * run_probability(p, hour)
-        } else {
-            0.0
-        };
+        m.kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
+        m.expected_kw = if p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
     }
 }

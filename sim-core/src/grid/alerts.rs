@@ -6,9 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// CAISO alert levels in rising order of severity.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AlertLevel {
     /// No alert.
     #[default]
@@ -31,14 +29,7 @@ pub enum AlertLevel {
 
 impl AlertLevel {
     /// All levels in rising order.
-    pub const ALL: [AlertLevel; 6] = [
-        Self::None,
-        Self::FlexAlert,
-        Self::EeaWatch,
-        Self::Eea1,
-        Self::Eea2,
-        Self::Eea3,
-    ];
+    pub const ALL: [AlertLevel; 6] = [Self::None, Self::FlexAlert, Self::EeaWatch, Self::Eea1, Self::Eea2, Self::Eea3];
 
     /// The name used in files and on the command line.
     pub fn name(self) -> &'static str {
@@ -108,10 +99,7 @@ impl RtAlertState {
     pub fn update(&mut self, margin_pct: f64, now_utc_s: i64, p: &AlertParams) {
         let want = level_for_margin(margin_pct, p);
         if want > self.level {
-            *self = Self {
-                level: want,
-                since_utc_s: now_utc_s,
-            };
+            *self = Self { level: want, since_utc_s: now_utc_s };
             return;
         }
         let held = now_utc_s - self.since_utc_s >= i64::from(p.min_duration_minutes) * 60;
@@ -124,10 +112,7 @@ impl RtAlertState {
                 AlertLevel::Eea2 => AlertLevel::Eea1,
                 _ => AlertLevel::None,
             };
-            *self = Self {
-                level: lower.max(want),
-                since_utc_s: now_utc_s,
-            };
+            *self = Self { level: lower.max(want), since_utc_s: now_utc_s };
         }
     }
 }
@@ -159,18 +144,9 @@ mod tests {
     fn levels_follow_the_margin_thresholds() {
         let p = p();
         assert_eq!(level_for_margin(25.0, &p), AlertLevel::None);
-        assert_eq!(
-            level_for_margin(p.eea1_margin_pct - 0.1, &p),
-            AlertLevel::Eea1
-        );
-        assert_eq!(
-            level_for_margin(p.eea2_margin_pct - 0.1, &p),
-            AlertLevel::Eea2
-        );
-        assert_eq!(
-            level_for_margin(p.eea3_margin_pct - 0.1, &p),
-            AlertLevel::Eea3
-        );
+        assert_eq!(level_for_margin(p.eea1_margin_pct - 0.1, &p), AlertLevel::Eea1);
+        assert_eq!(level_for_margin(p.eea2_margin_pct - 0.1, &p), AlertLevel::Eea2);
+        assert_eq!(level_for_margin(p.eea3_margin_pct - 0.1, &p), AlertLevel::Eea3);
         assert_eq!(level_for_margin(p.eea1_margin_pct, &p), AlertLevel::None);
     }
 
@@ -191,11 +167,7 @@ mod tests {
         s.update(30.0, 120 * 60, &p);
         assert_eq!(s.level, AlertLevel::Eea1);
         // Just above the threshold but within the hysteresis band: held.
-        s.update(
-            p.eea1_margin_pct + 0.5 * p.clear_hysteresis_pct,
-            200 * 60,
-            &p,
-        );
+        s.update(p.eea1_margin_pct + 0.5 * p.clear_hysteresis_pct, 200 * 60, &p);
         assert_eq!(s.level, AlertLevel::Eea1);
         s.update(p.eea1_margin_pct + p.clear_hysteresis_pct, 210 * 60, &p);
         assert_eq!(s.level, AlertLevel::None);

@@ -34,20 +34,12 @@ impl ThermalDrivers {
 }
 
 /// CAISO system demand, MW (before the simulated customers' deviation from their expected load).
-pub fn demand_mw(
-    p: &DemandParams,
-    month: i8,
-    minute_of_day: u32,
-    day_type: DayType,
-    drv: ThermalDrivers,
-) -> f64 {
+pub fn demand_mw(p: &DemandParams, month: i8, minute_of_day: u32, day_type: DayType, drv: ThermalDrivers) -> f64 {
     let shape = match day_type {
         DayType::Weekday => &p.weekday_shape,
         DayType::Weekend | DayType::Holiday => &p.weekend_shape,
     };
-    let base = p.month_factor[(month as usize).clamp(1, 12) - 1]
-        * p.base_mw
-        * shape_at(shape, minute_of_day);
+    let base = p.month_factor[(month as usize).clamp(1, 12) - 1] * p.base_mw * shape_at(shape, minute_of_day);
     let cooling = p.fast_mw_per_c * (drv.t_fast - p.balance_temp_c).max(0.0)
         + p.slow_mw_per_c * (drv.t_slow - p.balance_temp_c).max(0.0);
     base + shape_at(&p.cooling_shape, minute_of_day) * cooling
@@ -80,21 +72,13 @@ fn day_of_year_utc(days_since_epoch: i64) -> i64 {
     let y = yoe + era * 400 + i64::from(doy_mar >= 306);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let jan_feb = 31 + if leap { 29 } else { 28 };
-    if doy_mar >= 306 {
-        doy_mar - 306 + 1
-    } else {
-        doy_mar + jan_feb + 1
-    }
+    if doy_mar >= 306 { doy_mar - 306 + 1 } else { doy_mar + jan_feb + 1 }
 }
 
 /// Clear-sky solar output of the fleet, MW.
 pub fn solar_mw(p: &SupplyParams, utc_s: i64) -> f64 {
     let cz = cos_zenith(utc_s, p.solar_latitude_deg, p.solar_longitude_deg);
-    if cz <= 0.0 {
-        0.0
-    } else {
-        p.solar_mw * libm::pow(cz, p.solar_exponent)
-    }
+    if cz <= 0.0 { 0.0 } else { p.solar_mw * libm::pow(cz, p.solar_exponent) }
 }
 
 /// The day's random supply conditions.
@@ -136,10 +120,8 @@ pub fn supply(
     tripped_mw: f64,
 ) -> Supply {
     let derate = (p.heat_derate_pct_per_c * (drv.t_fast - p.derate_above_c).max(0.0)).min(100.0);
-    let firm =
-        p.firm_mw * (1.0 - day.forced_outage_pct / 100.0) * (1.0 - derate / 100.0) - tripped_mw;
-    let imports =
-        p.imports_mw - p.imports_heat_mw_per_c * (drv.t_slow - p.imports_heat_above_c).max(0.0);
+    let firm = p.firm_mw * (1.0 - day.forced_outage_pct / 100.0) * (1.0 - derate / 100.0) - tripped_mw;
+    let imports = p.imports_mw - p.imports_heat_mw_per_c * (drv.t_slow - p.imports_heat_above_c).max(0.0);
     Supply {
         firm_mw: firm.max(0.0),
         solar_mw: solar_mw(p, utc_s),
@@ -150,11 +132,7 @@ pub fn supply(
 
 /// Operating reserve margin, % of load.
 pub fn reserve_margin_pct(supply_mw: f64, load_mw: f64) -> f64 {
-    if load_mw <= 0.0 {
-        100.0
-    } else {
-        (supply_mw - load_mw) / load_mw * 100.0
-    }
+    if load_mw <= 0.0 { 100.0 } else { (supply_mw - load_mw) / load_mw * 100.0 }
 }
 
 /// Firm load shed (rotating outages) needed to hold the margin at `shed_margin_pct`, MW.

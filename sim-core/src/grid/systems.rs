@@ -1,9 +1,7 @@
 //! The grid resource and its systems: Observe (exogenous demand and supply) and Settle (balance, alerts, shed).
 
 use super::alerts::{AlertLevel, IssuedAlert, RtAlertState};
-use super::rules::{
-    ForecastHour, Supply, SupplyDay, ThermalDrivers, demand_mw, reserve_margin_pct, shed_mw, supply,
-};
+use super::rules::{ForecastHour, Supply, SupplyDay, ThermalDrivers, demand_mw, reserve_margin_pct, shed_mw, supply};
 use crate::metrics::PopulationLoad;
 use crate::rng::SimRng;
 use crate::scenario::{AlertSource, CalendarAlert, GridConfig, ValidScenario};
@@ -58,8 +56,7 @@ impl GridState {
     /// Initial grid state for a scenario.
     pub fn new(scn: &ValidScenario, rng: &SimRng, first_temp_c: f64) -> Self {
         let cfg = scn.scenario().grid.clone();
-        let calendar = (cfg.alerts_from == AlertSource::Calendar)
-            .then(|| scn.calendar.clone().unwrap_or_default());
+        let calendar = (cfg.alerts_from == AlertSource::Calendar).then(|| scn.calendar.clone().unwrap_or_default());
         Self {
             cfg,
             calendar,
@@ -69,14 +66,8 @@ impl GridState {
             current_day: i64::MIN,
             trips_end_utc_s: vec![],
             // The averages start from a day's mean rather than cold.
-            drivers: ThermalDrivers {
-                t_fast: first_temp_c,
-                t_slow: first_temp_c,
-            },
-            day: SupplyDay {
-                forced_outage_pct: 0.0,
-                wind_factor: 1.0,
-            },
+            drivers: ThermalDrivers { t_fast: first_temp_c, t_slow: first_temp_c },
+            day: SupplyDay { forced_outage_pct: 0.0, wind_factor: 1.0 },
             demand_error: 0.0,
             modelled_demand_mw: 0.0,
             supply: Supply::default(),
@@ -94,14 +85,11 @@ impl GridState {
 
     fn new_day(&mut self) {
         let s = &self.cfg.supply;
-        let fo = s.forced_outage_mean_pct
-            + s.forced_outage_sd_pct * crate::dist::std_normal(&mut self.rng);
+        let fo = s.forced_outage_mean_pct + s.forced_outage_sd_pct * crate::dist::std_normal(&mut self.rng);
         let wind = libm::exp(0.35 * crate::dist::std_normal(&mut self.rng) - 0.5 * 0.35 * 0.35);
         let err = self.cfg.demand.daily_noise_pct / 100.0 * crate::dist::std_normal(&mut self.rng);
-        self.day = SupplyDay {
-            forced_outage_pct: fo.clamp(0.0, 3.0 * s.forced_outage_mean_pct.max(1.0)),
-            wind_factor: wind,
-        };
+        self.day =
+            SupplyDay { forced_outage_pct: fo.clamp(0.0, 3.0 * s.forced_outage_mean_pct.max(1.0)), wind_factor: wind };
         self.demand_error = err.clamp(-0.15, 0.15);
         self.today_peak_mw = 0.0;
     }
@@ -110,12 +98,7 @@ impl GridState {
     fn calendar_at(&self, utc_s: i64) -> (AlertLevel, f64) {
         let mut level = AlertLevel::None;
         let mut shed = 0.0;
-        for a in self
-            .calendar
-            .iter()
-            .flatten()
-            .filter(|a| a.start_utc_s <= utc_s && utc_s < a.end_utc_s)
-        {
+        for a in self.calendar.iter().flatten().filter(|a| a.start_utc_s <= utc_s && utc_s < a.end_utc_s) {
             level = level.max(a.level);
             shed += a.shed_mw;
         }
@@ -131,11 +114,7 @@ impl GridState {
     /// or, when alerts are replayed, the calendar's rows starting that day.
     pub fn day_ahead_level_for(&self, day: i64, clock: &Clock) -> AlertLevel {
         let on_day = |utc: i64| clock.local(utc).is_some_and(|l| l.day == day);
-        let issued = self
-            .issued
-            .iter()
-            .filter(|a| on_day(a.start_utc_s))
-            .map(|a| a.level);
+        let issued = self.issued.iter().filter(|a| on_day(a.start_utc_s)).map(|a| a.level);
         let replayed = self
             .calendar
             .iter()
@@ -160,18 +139,11 @@ impl GridState {
         let mut drv = self.drivers;
         let today = clock.now.day;
         let mut out = vec![];
-        let expected = SupplyDay {
-            forced_outage_pct: self.cfg.supply.forced_outage_mean_pct,
-            wind_factor: 1.0,
-        };
+        let expected = SupplyDay { forced_outage_pct: self.cfg.supply.forced_outage_mean_pct, wind_factor: 1.0 };
         // Walk hourly from the next hour of today through the end of tomorrow.
         let start_h = clock.now.minute_of_day / 60 + 1;
         for k in start_h..48 {
-            let (day, h) = if k < 24 {
-                (today, k)
-            } else {
-                (today + 1, k - 24)
-            };
+            let (day, h) = if k < 24 { (today, k) } else { (today + 1, k - 24) };
             let temp = weather.forecast_temp(day, f64::from(h));
             drv.advance(temp, 1.0, d);
             if day == today + 1 {
@@ -183,11 +155,7 @@ impl GridState {
                 let date = local.date;
                 let demand = demand_mw(d, date.month(), minute, local.day_type, drv);
                 let sup = supply(&self.cfg.supply, utc, minute, drv, expected, 0.0);
-                out.push(ForecastHour {
-                    minute_of_day: minute,
-                    demand_mw: demand,
-                    supply_mw: sup.total(),
-                });
+                out.push(ForecastHour { minute_of_day: minute, demand_mw: demand, supply_mw: sup.total() });
             }
         }
         out
@@ -212,17 +180,13 @@ impl GridState {
         }
         let tomorrow = clock.now.date.tomorrow().ok();
         let Some(tomorrow) = tomorrow else { return };
-        let (Ok(start), Ok(end)) = (
-            clock.utc_of_local(tomorrow, ws),
-            clock.utc_of_local(tomorrow, we),
-        ) else {
+        let (Ok(start), Ok(end)) = (clock.utc_of_local(tomorrow, ws), clock.utc_of_local(tomorrow, we)) else {
             return;
         };
         let a = &self.cfg.alerts;
-        for (level, th) in [
-            (AlertLevel::FlexAlert, a.flex_alert_margin_pct),
-            (AlertLevel::EeaWatch, a.eea_watch_margin_pct),
-        ] {
+        for (level, th) in
+            [(AlertLevel::FlexAlert, a.flex_alert_margin_pct), (AlertLevel::EeaWatch, a.eea_watch_margin_pct)]
+        {
             if min_margin < th {
                 self.issued.push(IssuedAlert {
                     level,
@@ -238,19 +202,14 @@ impl GridState {
 
 /// Observe: advances temperature drivers, draws the day's conditions, issues day-ahead alerts,
 /// and computes modelled demand and available supply for this step.
-pub fn grid_observe_system(
-    clock: Res<'_, Clock>,
-    weather: Res<'_, Weather>,
-    mut grid: ResMut<'_, GridState>,
-) {
+pub fn grid_observe_system(clock: Res<'_, Clock>, weather: Res<'_, Weather>, mut grid: ResMut<'_, GridState>) {
     let g = &mut *grid;
     let now = clock.now;
     if now.day != g.current_day {
         g.current_day = now.day;
         g.new_day();
     }
-    g.drivers
-        .advance(weather.temp_c, clock.dt_hours(), &g.cfg.demand);
+    g.drivers.advance(weather.temp_c, clock.dt_hours(), &g.cfg.demand);
     // Sudden unit trips: Bernoulli per step, drawn every step so the stream stays aligned.
     let p_trip = g.cfg.supply.unit_trips_per_day * clock.dt_hours() / 24.0;
     let u: f64 = g.rng.random();
@@ -260,22 +219,9 @@ pub fn grid_observe_system(
     }
     g.trips_end_utc_s.retain(|end| *end > now.utc_s);
     let tripped = g.trips_end_utc_s.len() as f64 * g.cfg.supply.unit_trip_mw;
-    let d = demand_mw(
-        &g.cfg.demand,
-        now.date.month(),
-        now.minute_of_day,
-        now.day_type,
-        g.drivers,
-    );
+    let d = demand_mw(&g.cfg.demand, now.date.month(), now.minute_of_day, now.day_type, g.drivers);
     g.modelled_demand_mw = d * (1.0 + g.demand_error);
-    g.supply = supply(
-        &g.cfg.supply,
-        now.utc_s,
-        now.minute_of_day,
-        g.drivers,
-        g.day,
-        tripped,
-    );
+    g.supply = supply(&g.cfg.supply, now.utc_s, now.minute_of_day, g.drivers, g.day, tripped);
     let issue = g.issue_minute;
     if now.minute_of_day <= issue && issue < now.minute_of_day + clock.step_minutes {
         g.issue_day_ahead(&clock, &weather);
@@ -283,11 +229,7 @@ pub fn grid_observe_system(
 }
 
 /// Settle: system load with the simulated customers, reserve margin, alert level and load shed.
-pub fn grid_balance_system(
-    clock: Res<'_, Clock>,
-    pop: Res<'_, PopulationLoad>,
-    mut grid: ResMut<'_, GridState>,
-) {
+pub fn grid_balance_system(clock: Res<'_, Clock>, pop: Res<'_, PopulationLoad>, mut grid: ResMut<'_, GridState>) {
     let g = &mut *grid;
     let now = clock.now.utc_s;
     g.system_load_mw = (g.modelled_demand_mw - pop.expected_mw + pop.actual_mw).max(0.0);
@@ -301,11 +243,7 @@ pub fn grid_balance_system(
         let params = g.cfg.alerts.clone();
         g.rt.update(g.margin_pct, now, &params);
         g.alert = g.rt.level.max(g.day_ahead_at(now));
-        g.shed_mw = if g.rt.level == AlertLevel::Eea3 {
-            shed_mw(total, g.system_load_mw, &params)
-        } else {
-            0.0
-        };
+        g.shed_mw = if g.rt.level == AlertLevel::Eea3 { shed_mw(total, g.system_load_mw, &params) } else { 0.0 };
     }
     g.today_peak_mw = g.today_peak_mw.max(g.system_load_mw);
 }

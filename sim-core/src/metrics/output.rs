@@ -117,6 +117,32 @@ pub struct ProgramSummary {
     pub opt_outs: f64,
     /// Customers who overrode a thermostat change (summed over events).
     pub overrides: f64,
+    /// Settled reduction (baseline − actual) over ended events, MWh.
+    pub settled_reduction_mwh: f64,
+    /// True reduction (twin − actual) while events were in force, MWh.
+    pub true_reduction_mwh: f64,
+    /// Settlement error: (settled − true) / true, % (absent when the true reduction is ~0).
+    pub settlement_error_pct: Option<f64>,
+    /// Events a baseline could not be computed for.
+    pub unsettled_events: u64,
+    /// Payments to customers, $.
+    pub payments_usd: f64,
+    /// Penalties and charges paid by customers, $.
+    pub penalties_usd: f64,
+    /// Bill credits to customers, $.
+    pub credits_usd: f64,
+    /// Cost of the program over the run: payments + credits − penalties, $.
+    pub cost_usd: f64,
+    /// Cost per kW-year: the run's cost scaled to a year, per kW of mean reduction in events.
+    pub cost_per_kw_year: Option<f64>,
+    /// Cost per MWh of true reduction in events, $/MWh.
+    pub cost_per_mwh: Option<f64>,
+    /// Degree-hours above the thermostat setpoint per enrolled customer over the run, °C·h.
+    pub comfort_degree_hours_per_customer: f64,
+    /// Extra degree-hours per enrolled customer compared with the twin (the comfort the program costs), °C·h.
+    pub extra_degree_hours_per_customer: Option<f64>,
+    /// Share of enrolled customers overriding or opting out, per event called.
+    pub share_overriding: f64,
 }
 
 /// What the summary needs to report programs.
@@ -131,6 +157,12 @@ pub struct ProgramReport<'a> {
     pub dt_h: f64,
     /// A counterfactual twin ran.
     pub counterfactual: bool,
+    /// Settlement rows.
+    pub settlement: &'a [crate::settlement::SettlementRow],
+    /// Degree-hours above setpoint per program: (actual, twin).
+    pub degree_hours: &'a [(f64, f64)],
+    /// Days simulated so far.
+    pub run_days: f64,
 }
 
 impl RunSummary {
@@ -149,21 +181,15 @@ impl RunSummary {
     ) -> Self {
         let dt_h = f64::from(step_minutes) / 60.0;
         let argmax = |f: &dyn Fn(&StepRecord) -> f64| {
-            steps
-                .iter()
-                .fold(None::<&StepRecord>, |best, s| match best {
-                    Some(b) if f(b) >= f(s) => Some(b),
-                    _ => Some(s),
-                })
+            steps.iter().fold(None::<&StepRecord>, |best, s| match best {
+                Some(b) if f(b) >= f(s) => Some(b),
+                _ => Some(s),
+            })
         };
         let peak = argmax(&|s| s.system_load_mw);
         let cpeak = argmax(&|s| s.customers_load_mw);
         let minm = argmax(&|s| {
-            if s.reserve_margin_pct.is_nan() {
-                f64::NEG_INFINITY
-            } else {
-                -s.reserve_margin_pct
-            }
+            if s.reserve_margin_pct.is_nan() { f64::NEG_INFINITY } else { -s.reserve_margin_pct }
         });
         let mut alert_hours = BTreeMap::new();
         let mut at_or_above = BTreeMap::new();
@@ -192,17 +218,8 @@ impl RunSummary {
             unserved_energy_mwh: round(steps.iter().map(|s| s.unserved_mw).sum::<f64>() * dt_h, 3),
             customers_peak_mw: round(cpeak.map_or(0.0, |s| s.customers_load_mw), 3),
             customers_peak_time: time_of(cpeak),
-            customers_energy_mwh: round(
-                steps.iter().map(|s| s.customers_load_mw).sum::<f64>() * dt_h,
-                3,
-            ),
-            max_outdoor_temp_c: round(
-                steps
-                    .iter()
-                    .map(|s| s.outdoor_temp_c)
-                    .fold(f64::NEG_INFINITY, f64::max),
-                3,
-            ),
+            customers_energy_mwh: round(steps.iter().map(|s| s.customers_load_mw).sum::<f64>() * dt_h, 3),
+            max_outdoor_temp_c: round(steps.iter().map(|s| s.outdoor_temp_c).fold(f64::NEG_INFINITY, f64::max), 3),
             day_ahead_alerts: issued
                 .iter()
                 .map(|a| IssuedAlertReport {
@@ -225,121 +242,107 @@ impl RunSummary {
     /// Adds the programs' results.
     pub fn add_programs(&mut self, r: &ProgramReport<'_>) {
         let steps = r.steps;
-        let peak = steps
-            .iter()
-            .enumerate()
-            .fold(None::<(usize, f64)>, |b, (i, s)| match b {
-                Some((_, v)) if v >= s.system_load_mw => b,
-                _ => Some((i, s.system_load_mw)),
-            });
-        let cf_peak = steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.counterfactual_system_load_mw.is_finite())
-            .fold(None::<(usize, f64)>, |b, (i, s)| match b {
+        let peak = steps.iter().enumerate().fold(None::<(usize, f64)>, |b, (i, s)| match b {
+            Some((_, v)) if v >= s.system_load_mw => b,
+            _ => Some((i, s.system_load_mw)),
+        });
+        let cf_peak = steps.iter().enumerate().filter(|(_, s)| s.counterfactual_system_load_mw.is_finite()).fold(
+            None::<(usize, f64)>,
+            |b, (i, s)| match b {
                 Some((_, v)) if v >= s.counterfactual_system_load_mw => b,
                 _ => Some((i, s.counterfactual_system_load_mw)),
-            });
+            },
+        );
         if r.counterfactual {
             self.counterfactual_peak_system_load_mw = cf_peak.map(|(_, v)| round(v, 3));
         }
         let ps = r.programs;
-        for (p, id) in ps
-            .ids
-            .iter()
-            .enumerate()
-            .take(crate::programs::MAX_PROGRAMS)
-        {
+        for (p, id) in ps.ids.iter().enumerate().take(crate::programs::MAX_PROGRAMS) {
             let bit = 1u16 << p;
             let rows = ps.rows.iter().filter(|x| &x.request.program == id);
-            let called = rows
-                .clone()
-                .filter(|x| x.status == crate::programs::Status::Called)
-                .count() as u64;
+            let called = rows.clone().filter(|x| x.status == crate::programs::Status::Called).count() as u64;
             let refused = rows.clone().count() as u64 - called;
-            let active: Vec<&StepRecord> = steps
-                .iter()
-                .filter(|s| s.active_programs & bit != 0)
-                .collect();
+            let active: Vec<&StepRecord> = steps.iter().filter(|s| s.active_programs & bit != 0).collect();
             let mean = if active.is_empty() {
                 0.0
             } else {
-                active
-                    .iter()
-                    .map(|s| s.program_reduction_mw[p])
-                    .sum::<f64>()
-                    / active.len() as f64
+                active.iter().map(|s| s.program_reduction_mw[p]).sum::<f64>() / active.len() as f64
             };
             let notifications = crate::scenario::Channel::ALL
                 .iter()
                 .enumerate()
-                .map(|(k, c)| {
-                    (
-                        c.name().to_string(),
-                        round(r.stats.notifications.get(p).map_or(0.0, |n| n[k]), 3),
-                    )
-                })
+                .map(|(k, c)| (c.name().to_string(), round(r.stats.notifications.get(p).map_or(0.0, |n| n[k]), 3)))
                 .collect();
+            let rows: Vec<&crate::settlement::SettlementRow> =
+                r.settlement.iter().filter(|x| &x.program == id).collect();
+            let sum = |f: &dyn Fn(&crate::settlement::SettlementRow) -> f64| rows.iter().map(|x| f(x)).sum::<f64>();
+            let settled = sum(&|x| x.reduction_mwh);
+            let true_mwh = sum(&|x| x.true_reduction_mwh);
+            let (payments, penalties, credits) =
+                (sum(&|x| x.payments_usd), sum(&|x| x.penalties_usd), sum(&|x| x.credits_usd));
+            let cost = payments + credits - penalties;
+            let enrolled = r.stats.enrolled_customers.get(p).copied().unwrap_or(0.0);
+            let (dh, dh_twin) = r.degree_hours.get(p).copied().unwrap_or((0.0, f64::NAN));
+            let events_called = rows.first().map_or(0, |x| x.events);
+            let overriding =
+                r.stats.overrides.get(p).copied().unwrap_or(0.0) + r.stats.opt_outs.get(p).copied().unwrap_or(0.0);
+            let mean_kw = mean * 1000.0;
+            let some = |x: f64| x.is_finite().then(|| round(x, 3));
             self.programs.insert(
                 id.clone(),
                 ProgramSummary {
                     name: ps.specs[p].name.clone(),
-                    enrolled_customers: round(
-                        r.stats.enrolled_customers.get(p).copied().unwrap_or(0.0),
-                        3,
-                    ),
+                    enrolled_customers: round(r.stats.enrolled_customers.get(p).copied().unwrap_or(0.0), 3),
                     enrolled_agents: r.stats.enrolled_agents.get(p).copied().unwrap_or(0),
                     events_called: called,
                     events_refused: refused,
                     event_hours: round(active.len() as f64 * r.dt_h, 4),
-                    mw_at_system_peak: round(
-                        peak.map_or(0.0, |(i, _)| steps[i].program_reduction_mw[p]),
-                        3,
-                    ),
-                    mw_at_counterfactual_peak: round(
-                        cf_peak.map_or(0.0, |(i, _)| steps[i].program_reduction_mw[p]),
-                        3,
-                    ),
+                    mw_at_system_peak: round(peak.map_or(0.0, |(i, _)| steps[i].program_reduction_mw[p]), 3),
+                    mw_at_counterfactual_peak: round(cf_peak.map_or(0.0, |(i, _)| steps[i].program_reduction_mw[p]), 3),
                     mean_event_reduction_mw: round(mean, 3),
-                    max_reduction_mw: round(
-                        steps
-                            .iter()
-                            .map(|s| s.program_reduction_mw[p])
-                            .fold(0.0, f64::max),
-                        3,
-                    ),
-                    net_reduction_mwh: round(
-                        steps.iter().map(|s| s.program_reduction_mw[p]).sum::<f64>() * r.dt_h,
-                        3,
-                    ),
+                    max_reduction_mw: round(steps.iter().map(|s| s.program_reduction_mw[p]).fold(0.0, f64::max), 3),
+                    net_reduction_mwh: round(steps.iter().map(|s| s.program_reduction_mw[p]).sum::<f64>() * r.dt_h, 3),
                     notifications,
                     opt_outs: round(r.stats.opt_outs.get(p).copied().unwrap_or(0.0), 3),
                     overrides: round(r.stats.overrides.get(p).copied().unwrap_or(0.0), 3),
+                    settled_reduction_mwh: round(settled, 4),
+                    true_reduction_mwh: round(true_mwh, 4),
+                    settlement_error_pct: (true_mwh.abs() > 1e-6)
+                        .then(|| round((settled - true_mwh) / true_mwh * 100.0, 2)),
+                    unsettled_events: rows.iter().map(|x| x.unsettled_events).sum(),
+                    payments_usd: round(payments, 2),
+                    penalties_usd: round(penalties, 2),
+                    credits_usd: round(credits, 2),
+                    cost_usd: round(cost, 2),
+                    cost_per_kw_year: (mean_kw > 1e-6 && r.run_days > 0.0)
+                        .then(|| round(cost * 365.0 / r.run_days / mean_kw, 2)),
+                    cost_per_mwh: (true_mwh > 1e-6).then(|| round(cost / true_mwh, 2)),
+                    comfort_degree_hours_per_customer: if enrolled > 0.0 { round(dh / enrolled, 4) } else { 0.0 },
+                    extra_degree_hours_per_customer: if enrolled > 0.0 {
+                        some((dh - dh_twin) / enrolled)
+                    } else {
+                        None
+                    },
+                    share_overriding: if enrolled > 0.0 && events_called > 0 {
+                        round(overriding / (enrolled * events_called as f64), 5)
+                    } else {
+                        0.0
+                    },
                 },
             );
         }
         for ((prog, reason), n) in &r.stats.rejections {
-            self.enrolment_rejections
-                .entry(prog.clone())
-                .or_default()
-                .insert(reason.clone(), round(*n, 3));
+            self.enrolment_rejections.entry(prog.clone()).or_default().insert(reason.clone(), round(*n, 3));
         }
         self.generator_mwh = round(r.stats.generator_kwh / 1000.0, 3);
         self.generator_refused_mwh = round(r.stats.generator_refused_kwh / 1000.0, 3);
-        self.unattributed_reduction_mwh = round(
-            steps
-                .iter()
-                .map(|s| s.unattributed_reduction_mw)
-                .sum::<f64>()
-                * r.dt_h,
-            3,
-        );
+        self.unattributed_reduction_mwh =
+            round(steps.iter().map(|s| s.unattributed_reduction_mw).sum::<f64>() * r.dt_h, 3);
     }
 
     /// Pretty JSON with a trailing newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
     }

@@ -100,16 +100,10 @@ impl fmt::Display for Trigger {
 impl FromStr for Trigger {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|t| t.name()).collect();
-                format!(
-                    "`{s}` is not a trigger: expected one of {}",
-                    names.join(", ")
-                )
-            })
+        Self::ALL.into_iter().find(|t| t.name() == s).ok_or_else(|| {
+            let names: Vec<&str> = Self::ALL.iter().map(|t| t.name()).collect();
+            format!("`{s}` is not a trigger: expected one of {}", names.join(", "))
+        })
     }
 }
 
@@ -472,6 +466,33 @@ pub struct ProgramSpec {
     /// Automatic dispatch policy.
     #[serde(default)]
     pub operator: OperatorPolicy,
+    /// How settled reductions are measured: a baseline method by name (`ten-in-ten`,
+    /// `five-of-ten-highest`) or written out; absent = not baseline-settled.
+    #[serde(default)]
+    pub baseline: Option<BaselineSpec>,
+    /// Payments, credits, prices and penalties.
+    #[serde(default)]
+    pub money: crate::settlement::money::Money,
+}
+
+/// A baseline method named by preset or written out in full.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BaselineSpec {
+    /// A preset's name.
+    Preset(String),
+    /// A method written out.
+    Method(crate::settlement::baseline::BaselineMethod),
+}
+
+impl BaselineSpec {
+    /// The method (None for an unknown preset name, which validation refuses).
+    pub fn method(&self) -> Option<crate::settlement::baseline::BaselineMethod> {
+        match self {
+            Self::Preset(n) => crate::settlement::baseline::BaselineMethod::preset(n),
+            Self::Method(m) => Some(m.clone()),
+        }
+    }
 }
 
 /// The book: programs by ID, in ID order (the order fixes each program's index).
@@ -499,11 +520,8 @@ impl ProgramBook {
 
     /// Whether two programs may be combined (either side's dual-participation list allows it).
     pub fn dual_allowed(&self, a: &str, b: &str) -> bool {
-        let lists = |x: &str, y: &str| {
-            self.programs
-                .get(x)
-                .is_some_and(|p| p.dual_participation.iter().any(|d| d == y))
-        };
+        let lists =
+            |x: &str, y: &str| self.programs.get(x).is_some_and(|p| p.dual_participation.iter().any(|d| d == y));
         lists(a, b) || lists(b, a)
     }
 }

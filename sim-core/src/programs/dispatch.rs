@@ -25,37 +25,18 @@ pub struct DispatchEntry {
 }
 
 /// Turns an entry into a request, or says which field is wrong.
-pub fn entry_to_request(
-    e: &DispatchEntry,
-    book: &ProgramBook,
-) -> Result<Request, (&'static str, String)> {
+pub fn entry_to_request(e: &DispatchEntry, book: &ProgramBook) -> Result<Request, (&'static str, String)> {
     if !book.programs.contains_key(&e.program) {
-        return Err((
-            "program",
-            format!(
-                "unknown program `{}`: expected one of {}",
-                e.program,
-                book.ids().join(", ")
-            ),
-        ));
+        return Err(("program", format!("unknown program `{}`: expected one of {}", e.program, book.ids().join(", "))));
     }
     let date = parse_date(&e.date).map_err(|m| ("date", m))?;
     let start_min = parse_hhmm(&e.start).map_err(|m| ("start", m))?;
     let end_min = parse_hhmm(&e.end).map_err(|m| ("end", m))?;
     if start_min >= 24 * 60 {
-        return Err((
-            "start",
-            format!("`{}`: an event starts before 24:00", e.start),
-        ));
+        return Err(("start", format!("`{}`: an event starts before 24:00", e.start)));
     }
     if end_min <= start_min {
-        return Err((
-            "end",
-            format!(
-                "end {} must be after start {} (events do not cross midnight)",
-                e.end, e.start
-            ),
-        ));
+        return Err(("end", format!("end {} must be after start {} (events do not cross midnight)", e.end, e.start)));
     }
     let trigger: Trigger = e.trigger.parse().map_err(|m| ("trigger", m))?;
     let issued = match &e.issued {
@@ -63,14 +44,7 @@ pub fn entry_to_request(
         Some(s) if s.is_empty() => None,
         Some(s) => Some(parse_local_datetime(s).map_err(|m| ("issued", m))?),
     };
-    Ok(Request {
-        program: e.program.clone(),
-        date,
-        start_min,
-        end_min,
-        trigger,
-        issued,
-    })
+    Ok(Request { program: e.program.clone(), date, start_min, end_min, trigger, issued })
 }
 
 #[derive(Deserialize)]
@@ -83,11 +57,7 @@ struct DispatchFile {
 /// Parses a dispatch file: TOML with `[[dispatch]]` entries, or CSV with the header
 /// `program,date,start,end,trigger[,issued[,status,reason]]` (an `events.csv` can be fed back).
 /// Errors name the file, the line (CSV) or entry, and the field.
-pub fn parse_dispatch_file(
-    text: &str,
-    name: &str,
-    book: &ProgramBook,
-) -> Result<Vec<Request>, String> {
+pub fn parse_dispatch_file(text: &str, name: &str, book: &ProgramBook) -> Result<Vec<Request>, String> {
     let looks_csv = text
         .lines()
         .map(str::trim)
@@ -106,10 +76,7 @@ pub fn parse_dispatch_file(
     f.dispatch
         .iter()
         .enumerate()
-        .map(|(i, e)| {
-            entry_to_request(e, book)
-                .map_err(|(field, m)| format!("{name}: dispatch[{i}].{field}: {m}"))
-        })
+        .map(|(i, e)| entry_to_request(e, book).map_err(|(field, m)| format!("{name}: dispatch[{i}].{field}: {m}")))
         .collect()
 }
 
@@ -128,8 +95,7 @@ fn parse_csv(text: &str, name: &str, book: &ProgramBook) -> Result<Vec<Request>,
                 && cells[..5] == ["program", "date", "start", "end", "trigger"]
                 && (cells.len() == 5
                     || cells[5] == "issued"
-                        && (cells.len() == 6
-                            || cells.len() == 8 && cells[6] == "status" && cells[7] == "reason"));
+                        && (cells.len() == 6 || cells.len() == 8 && cells[6] == "status" && cells[7] == "reason"));
             if !ok {
                 return Err(format!(
                     "{name}:{n}: expected the header `program,date,start,end,trigger[,issued[,status,reason]]`"
@@ -139,11 +105,7 @@ fn parse_csv(text: &str, name: &str, book: &ProgramBook) -> Result<Vec<Request>,
             continue;
         };
         if cells.len() != h.len() {
-            return Err(format!(
-                "{name}:{n}: expected {} columns, found {}",
-                h.len(),
-                cells.len()
-            ));
+            return Err(format!("{name}:{n}: expected {} columns, found {}", h.len(), cells.len()));
         }
         let e = DispatchEntry {
             program: cells[0].clone(),
@@ -153,9 +115,7 @@ fn parse_csv(text: &str, name: &str, book: &ProgramBook) -> Result<Vec<Request>,
             trigger: cells[4].clone(),
             issued: cells.get(5).cloned(),
         };
-        out.push(
-            entry_to_request(&e, book).map_err(|(field, m)| format!("{name}:{n}: {field}: {m}"))?,
-        );
+        out.push(entry_to_request(&e, book).map_err(|(field, m)| format!("{name}:{n}: {field}: {m}"))?);
     }
     if header.is_none() {
         return Err(format!("{name}: empty dispatch file"));

@@ -42,11 +42,7 @@ fn service_name(s: ServiceType) -> &'static str {
 }
 
 fn kw(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    }
+    if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.1}") }
 }
 
 /// Checks a customer against a program's eligibility; the error names the first rule failed,
@@ -68,10 +64,7 @@ fn eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), (String, 
         return Err(same(format!("class {} not eligible", c.class.name())));
     }
     if !e.service_types.contains(&c.service) {
-        return Err(same(format!(
-            "service type {} not eligible",
-            service_name(c.service)
-        )));
+        return Err(same(format!("service type {} not eligible", service_name(c.service))));
     }
     if let Some(m) = &e.meter_types {
         if !m.contains(&c.meter) {
@@ -116,19 +109,11 @@ fn eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), (String, 
         }
     }
     if let Some(s) = e.min_reduction_share {
-        let share = if c.max_demand_kw > 0.0 {
-            c.reducible_kw / c.max_demand_kw
-        } else {
-            0.0
-        };
+        let share = if c.max_demand_kw > 0.0 { c.reducible_kw / c.max_demand_kw } else { 0.0 };
         if share < s - 1e-12 {
             return Err((
                 format!("reduction below {:.0}% of max demand", s * 100.0),
-                format!(
-                    "can reduce {:.0}% of max demand, below {:.0}%",
-                    share * 100.0,
-                    s * 100.0
-                ),
+                format!("can reduce {:.0}% of max demand, below {:.0}%", share * 100.0, s * 100.0),
             ));
         }
     }
@@ -148,10 +133,7 @@ fn eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), (String, 
 
 /// Checks that a customer already in `enrolled` programs may also join `program`.
 pub fn check_dual(book: &ProgramBook, program: &str, enrolled: &[&str]) -> Result<(), String> {
-    match enrolled
-        .iter()
-        .find(|other| !book.dual_allowed(program, other))
-    {
+    match enrolled.iter().find(|other| !book.dual_allowed(program, other)) {
         Some(other) => Err(format!("dual participation with {other} not allowed")),
         None => Ok(()),
     }

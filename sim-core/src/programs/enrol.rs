@@ -7,8 +7,7 @@ use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Segments, Weight};
 use crate::devices::pump::KW_PER_HP;
 use crate::devices::{
-    AirConditioner, AutoDr, BackupGenerator, Building, CyclingSwitch, Pump, PumpControl,
-    SmartThermostat,
+    AirConditioner, AutoDr, BackupGenerator, Building, CyclingSwitch, Pump, PumpControl, SmartThermostat,
 };
 use crate::rng::SimRng;
 use crate::scenario::{Channel, ValidScenario};
@@ -28,12 +27,7 @@ struct Facts {
 
 /// Enrols every customer (every customer gets an `Enrolment`, possibly empty) and installs the
 /// devices programs install (cycling switches, pump controls).
-pub fn enrol_population(
-    world: &mut World,
-    scn: &ValidScenario,
-    programs: &ProgramState,
-    rng: &SimRng,
-) -> ProgramStats {
+pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &ProgramState, rng: &SimRng) -> ProgramStats {
     let n = programs.ids.len();
     let mut stats = ProgramStats {
         enrolled_customers: vec![0.0; n],
@@ -101,10 +95,7 @@ pub fn enrol_population(
     let channels = &s.behaviour.channels;
     for f in &facts {
         let seg = s.population.get(f.customer.segment as usize);
-        let rate = segments
-            .rates
-            .get(f.customer.rate as usize)
-            .map_or("", String::as_str);
+        let rate = segments.rates.get(f.customer.rate as usize).map_or("", String::as_str);
         let view = CustomerView {
             class: f.customer.class,
             service: f.customer.service,
@@ -128,11 +119,7 @@ pub fn enrol_population(
         };
         let mut enrolled: Vec<&str> = vec![];
         for (p, id) in programs.ids.iter().enumerate() {
-            let share = seg
-                .and_then(|sg| sg.enrolment.get(id))
-                .or_else(|| s.enrolment.get(id))
-                .copied()
-                .unwrap_or(0.0);
+            let share = seg.and_then(|sg| sg.enrolment.get(id)).or_else(|| s.enrolment.get(id)).copied().unwrap_or(0.0);
             // Every customer draws for every program, so shares of one program never shift another's draws.
             let u: f64 = g.random();
             let u_plan: f64 = g.random();
@@ -144,8 +131,7 @@ pub fn enrol_population(
             if !spec.enabled {
                 continue;
             }
-            let verdict = eligibility_rule(spec, &view)
-                .and_then(|()| check_dual(programs.judge.book(), id, &enrolled));
+            let verdict = eligibility_rule(spec, &view).and_then(|()| check_dual(programs.judge.book(), id, &enrolled));
             if let Err(reason) = verdict {
                 *stats.rejections.entry((id.clone(), reason)).or_insert(0.0) += f.weight;
                 continue;
@@ -163,30 +149,24 @@ pub fn enrol_population(
                     });
                     en.plan = k.unwrap_or(plans.len().saturating_sub(1)) as u8;
                 }
-                Response::FirmServiceLevel {
-                    options_minutes,
-                    option_shares,
-                    ..
-                } => {
+                Response::FirmServiceLevel { options_minutes, option_shares, .. } => {
                     let mut acc = 0.0;
                     let k = option_shares.iter().position(|sh| {
                         acc += sh;
                         u_plan < acc
                     });
-                    en.option_minutes =
-                        options_minutes.get(k.unwrap_or(0)).copied().unwrap_or(15) as u16;
+                    en.option_minutes = options_minutes.get(k.unwrap_or(0)).copied().unwrap_or(15) as u16;
                     // The committed reduction lies between the eligibility minimum and all the
                     // customer can shed; the FSL is max demand minus the commitment.
-                    let min_red = spec.eligibility.min_reduction_kw.unwrap_or(0.0).max(
-                        spec.eligibility.min_reduction_share.unwrap_or(0.0)
-                            * f.customer.max_demand_kw,
-                    );
+                    let min_red = spec
+                        .eligibility
+                        .min_reduction_kw
+                        .unwrap_or(0.0)
+                        .max(spec.eligibility.min_reduction_share.unwrap_or(0.0) * f.customer.max_demand_kw);
                     let commit = min_red + (f.reducible_kw - min_red).max(0.0) * u_size;
                     en.fsl_kw = (f.customer.max_demand_kw - commit).max(0.0);
                 }
-                Response::Nomination {
-                    nomination_share, ..
-                } => {
+                Response::Nomination { nomination_share, .. } => {
                     let mut r = small_rng(u_size);
                     en.nomination_kw = nomination_share.sample(&mut r) * f.reducible_kw;
                 }
@@ -210,10 +190,7 @@ fn install(e: &mut EntityWorldMut<'_>, programs: &ProgramState, en: &Enrolment) 
         for d in &spec.eligibility.installs_devices {
             match d {
                 Device::CyclingSwitch => {
-                    let bit = programs.plan_bits[p]
-                        .get(en.plan as usize)
-                        .copied()
-                        .unwrap_or(0);
+                    let bit = programs.plan_bits[p].get(en.plan as usize).copied().unwrap_or(0);
                     if let Some(mut ac) = e.get_mut::<AirConditioner>() {
                         ac.control_mask |= bit;
                     }

@@ -15,17 +15,9 @@ fn k(s: &str) -> Seg {
 }
 
 /// Merges `overrides` into the book text and deserialises every program.
-pub(crate) fn build_book(
-    base_text: &str,
-    base_name: &str,
-    overrides: &toml::Table,
-) -> Result<ProgramBook, Errs> {
-    let mut table: toml::Table = toml::from_str(base_text).map_err(|e| {
-        vec![(
-            vec![k("program_book")],
-            format!("{base_name}: {}", e.message().trim()),
-        )]
-    })?;
+pub(crate) fn build_book(base_text: &str, base_name: &str, overrides: &toml::Table) -> Result<ProgramBook, Errs> {
+    let mut table: toml::Table = toml::from_str(base_text)
+        .map_err(|e| vec![(vec![k("program_book")], format!("{base_name}: {}", e.message().trim()))])?;
     merge_tables(&mut table, overrides);
     let mut book = ProgramBook::default();
     let mut errs = vec![];
@@ -59,22 +51,14 @@ pub(crate) fn build_book(
     if book.programs.len() > MAX_PROGRAMS {
         errs.push((
             vec![k("programs")],
-            format!(
-                "{} programs: at most {MAX_PROGRAMS} are supported",
-                book.programs.len()
-            ),
+            format!("{} programs: at most {MAX_PROGRAMS} are supported", book.programs.len()),
         ));
     }
     for (id, spec) in &book.programs {
         for (i, d) in spec.dual_participation.iter().enumerate() {
             if !book.programs.contains_key(d) {
                 errs.push((
-                    vec![
-                        k("programs"),
-                        Seg::Key(id.clone()),
-                        k("dual_participation"),
-                        Seg::Index(i),
-                    ],
+                    vec![k("programs"), Seg::Key(id.clone()), k("dual_participation"), Seg::Index(i)],
                     format!("unknown program `{d}`"),
                 ));
             }
@@ -99,10 +83,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
         let en = parse_hhmm(&w.end).map_err(|m| push(at("end"), m)).ok();
         if let (Some(s), Some(en)) = (s, en) {
             if en <= s {
-                push(
-                    at("end"),
-                    format!("window end {} must be after start {}", w.end, w.start),
-                );
+                push(at("end"), format!("window end {} must be after start {}", w.end, w.start));
             }
         }
         if w.months.iter().any(|m| !(1..=12).contains(m)) {
@@ -124,10 +105,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
     }
     if let (Some(a), Some(b)) = (p.min_event_hours, p.max_event_hours) {
         if a > b {
-            push(
-                vec![k("min_event_hours")],
-                "expected min_event_hours <= max_event_hours".into(),
-            );
+            push(vec![k("min_event_hours")], "expected min_event_hours <= max_event_hours".into());
         }
     }
     if let Notice::DayAhead { by } = &p.notice {
@@ -139,20 +117,13 @@ fn check_program(p: &ProgramSpec) -> Errs {
     for (f, v) in [("min_reduction_share", el.min_reduction_share)] {
         if let Some(v) = v {
             if !unit(v) {
-                push(
-                    vec![k("eligibility"), k(f)],
-                    format!("{v}: expected a share 0 to 1"),
-                );
+                push(vec![k("eligibility"), k(f)], format!("{v}: expected a share 0 to 1"));
             }
         }
     }
     let r = |f: &str| vec![k("response"), k(f)];
     match &p.response {
-        Response::AcCycling {
-            period_minutes,
-            plans,
-            opt_out_prob,
-        } => {
+        Response::AcCycling { period_minutes, plans, opt_out_prob } => {
             if *period_minutes == 0 {
                 push(r("period_minutes"), "expected minutes > 0".into());
             }
@@ -161,10 +132,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
             }
             let total: f64 = plans.iter().map(|x| x.share).sum();
             if (total - 1.0).abs() > 1e-6 {
-                push(
-                    r("plans"),
-                    format!("plan shares sum to {total}: expected 1"),
-                );
+                push(r("plans"), format!("plan shares sum to {total}: expected 1"));
             }
             for (i, pl) in plans.iter().enumerate() {
                 if !(pl.off_fraction > 0.0 && pl.off_fraction <= 1.0) {
@@ -178,36 +146,22 @@ fn check_program(p: &ProgramSpec) -> Errs {
                 push(r("opt_out_prob"), "expected a probability 0 to 1".into());
             }
         }
-        Response::Thermostat {
-            setpoint_offset_c,
-            override_prob_per_hour,
-        } => {
+        Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
             if !(setpoint_offset_c.is_finite() && (0.0..=10.0).contains(setpoint_offset_c)) {
                 push(r("setpoint_offset_c"), "expected 0 to 10 °C".into());
             }
             if !unit(*override_prob_per_hour) {
-                push(
-                    r("override_prob_per_hour"),
-                    "expected a probability 0 to 1".into(),
-                );
+                push(r("override_prob_per_hour"), "expected a probability 0 to 1".into());
             }
         }
         Response::PumpInterrupt => {}
-        Response::FirmServiceLevel {
-            options_minutes,
-            option_shares,
-            non_compliance,
-            partial_share,
-        } => {
+        Response::FirmServiceLevel { options_minutes, option_shares, non_compliance, partial_share } => {
             if options_minutes.is_empty() || options_minutes.len() != option_shares.len() {
                 push(r("option_shares"), "expected one share per option".into());
             }
             let total: f64 = option_shares.iter().sum();
             if (total - 1.0).abs() > 1e-6 {
-                push(
-                    r("option_shares"),
-                    format!("option shares sum to {total}: expected 1"),
-                );
+                push(r("option_shares"), format!("option shares sum to {total}: expected 1"));
             }
             if !unit(*non_compliance) {
                 push(r("non_compliance"), "expected a probability 0 to 1".into());
@@ -216,10 +170,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
                 push(r("partial_share"), "expected a share 0 to 1".into());
             }
         }
-        Response::Nomination {
-            nomination_share,
-            performance,
-        } => {
+        Response::Nomination { nomination_share, performance } => {
             if let Err(m) = nomination_share.check(0.0, 1.0) {
                 push(r("nomination_share"), m);
             }
@@ -227,10 +178,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
                 push(r("performance"), m);
             }
         }
-        Response::Voluntary {
-            participation,
-            reduction_share,
-        } => {
+        Response::Voluntary { participation, reduction_share } => {
             if !unit(*participation) {
                 push(r("participation"), "expected a probability 0 to 1".into());
             }
@@ -238,12 +186,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
                 push(r("reduction_share"), m);
             }
         }
-        Response::Price {
-            price_ratio,
-            elasticity,
-            shift_share,
-            setpoint_offset_c,
-        } => {
+        Response::Price { price_ratio, elasticity, shift_share, setpoint_offset_c } => {
             if !(price_ratio.is_finite() && *price_ratio > 0.0) {
                 push(r("price_ratio"), "expected a ratio > 0".into());
             }
@@ -257,11 +200,7 @@ fn check_program(p: &ProgramSpec) -> Errs {
                 push(r("setpoint_offset_c"), "expected 0 to 10 °C".into());
             }
         }
-        Response::RealTimePrice {
-            elasticity,
-            shift_share,
-            ..
-        } => {
+        Response::RealTimePrice { elasticity, shift_share, .. } => {
             if !(elasticity.is_finite() && (-2.0..=0.0).contains(elasticity)) {
                 push(r("elasticity"), "expected an elasticity -2 to 0".into());
             }
@@ -270,11 +209,67 @@ fn check_program(p: &ProgramSpec) -> Errs {
             }
         }
     }
-    let o = &p.operator;
+    if let Some(b) = &p.baseline {
+        match b.method() {
+            None => push(
+                vec![k("baseline")],
+                format!(
+                    "unknown baseline method: expected one of {}",
+                    crate::settlement::baseline::PRESET_NAMES.join(", ")
+                ),
+            ),
+            Some(m) => {
+                if let Err(e) = m.validate() {
+                    push(vec![k("baseline")], e.to_string());
+                }
+            }
+        }
+    }
+    let money = &p.money;
     for (f, v) in [
-        ("preferred_start", &o.preferred_start),
-        ("preferred_end", &o.preferred_end),
+        ("energy_usd_per_kwh", money.energy_usd_per_kwh),
+        ("excess_energy_usd_per_kwh", money.excess_energy_usd_per_kwh),
+        ("credit_usd_per_ton", money.credit_usd_per_ton),
+        ("signup_credit_usd", money.signup_credit_usd),
+        ("season_credit_usd", money.season_credit_usd),
+        ("event_adder_usd_per_kwh", money.event_adder_usd_per_kwh),
+        ("peak_credit_usd_per_kwh", money.peak_credit_usd_per_kwh),
+        ("base_price_usd_per_kwh", money.base_price_usd_per_kwh),
     ] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v >= 0.0) {
+                push(vec![k("money"), k(f)], format!("{v}: expected an amount >= 0"));
+            }
+        }
+    }
+    if money.capacity_usd_per_kw_month.is_some_and(|a| a.iter().any(|v| !(v.is_finite() && *v >= 0.0))) {
+        push(vec![k("money"), k("capacity_usd_per_kw_month")], "expected amounts >= 0".into());
+    }
+    if money.credit_months.iter().any(|m| !(1..=12).contains(m)) {
+        push(vec![k("money"), k("credit_months")], "expected months 1-12".into());
+    }
+    if let (Response::AcCycling { plans, .. }, Some(c)) = (&p.response, &money.plan_credit_usd) {
+        if c.len() != plans.len() {
+            push(vec![k("money"), k("plan_credit_usd")], format!("expected {} credits, one per plan", plans.len()));
+        }
+    }
+    if let (Response::FirmServiceLevel { options_minutes, .. }, Some(f)) = (&p.response, &money.option_factors) {
+        if f.len() != options_minutes.len() {
+            push(
+                vec![k("money"), k("option_factors")],
+                format!("expected {} factors, one per option", options_minutes.len()),
+            );
+        }
+    }
+    for (f, v) in [("full_performance", money.full_performance), ("zero_performance", money.zero_performance)] {
+        if let Some(v) = v {
+            if !unit(v) {
+                push(vec![k("money"), k(f)], format!("{v}: expected a share 0 to 1"));
+            }
+        }
+    }
+    let o = &p.operator;
+    for (f, v) in [("preferred_start", &o.preferred_start), ("preferred_end", &o.preferred_end)] {
         if let Err(m) = parse_hhmm(v) {
             push(vec![k("operator"), k(f)], m);
         }

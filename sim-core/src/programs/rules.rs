@@ -75,24 +75,14 @@ impl CompiledRules {
         let windows = spec
             .windows
             .iter()
-            .filter_map(|w| {
-                Some((
-                    w.months.clone(),
-                    parse_hhmm(&w.start).ok()?,
-                    parse_hhmm(&w.end).ok()?,
-                ))
-            })
+            .filter_map(|w| Some((w.months.clone(), parse_hhmm(&w.start).ok()?, parse_hhmm(&w.end).ok()?)))
             .collect();
         let (day_ahead_by, lead_minutes) = match &spec.notice {
             Notice::None => (None, 0),
             Notice::DayAhead { by } => (parse_hhmm(by).ok(), 0),
             Notice::Minutes { minutes } => (None, *minutes),
         };
-        Self {
-            windows,
-            day_ahead_by,
-            lead_minutes,
-        }
+        Self { windows, day_ahead_by, lead_minutes }
     }
 
     /// The window that applies in a month, if the program has windows.
@@ -100,12 +90,7 @@ impl CompiledRules {
         if self.windows.is_empty() {
             return None;
         }
-        Some(
-            self.windows
-                .iter()
-                .find(|(m, _, _)| m.is_empty() || m.contains(&month))
-                .map(|(_, s, e)| (*s, *e)),
-        )
+        Some(self.windows.iter().find(|(m, _, _)| m.is_empty() || m.contains(&month)).map(|(_, s, e)| (*s, *e)))
     }
 }
 
@@ -115,11 +100,7 @@ pub fn hhmm(m: u32) -> String {
 }
 
 fn num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x}")
-    }
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }
 }
 
 /// The latest notice time a rule allows for an event (the default `issued`).
@@ -171,16 +152,8 @@ pub struct Judge {
 impl Judge {
     /// A judge for a book, with nothing called yet.
     pub fn new(book: &ProgramBook) -> Self {
-        let compiled = book
-            .programs
-            .iter()
-            .map(|(k, v)| (k.clone(), CompiledRules::of(v)))
-            .collect();
-        Self {
-            book: book.clone(),
-            compiled,
-            called: BTreeMap::new(),
-        }
+        let compiled = book.programs.iter().map(|(k, v)| (k.clone(), CompiledRules::of(v))).collect();
+        Self { book: book.clone(), compiled, called: BTreeMap::new() }
     }
 
     /// The compiled rules of a program.
@@ -212,46 +185,25 @@ impl Judge {
 
     /// Judges one request; a called one counts toward later caps.
     pub fn judge(&mut self, req: &Request) -> EventRow {
-        let (issued, verdict) = match (
-            self.book.programs.get(&req.program),
-            self.compiled.get(&req.program),
-        ) {
+        let (issued, verdict) = match (self.book.programs.get(&req.program), self.compiled.get(&req.program)) {
             (Some(spec), Some(rules)) => {
-                let issued = req
-                    .issued
-                    .unwrap_or_else(|| default_issued(rules, req.date, req.start_min));
+                let issued = req.issued.unwrap_or_else(|| default_issued(rules, req.date, req.start_min));
                 let v = self.check(spec, rules, req, issued);
                 (issued, v)
             }
-            _ => (
-                (req.date, req.start_min),
-                Err(format!("unknown program {}", req.program)),
-            ),
+            _ => ((req.date, req.start_min), Err(format!("unknown program {}", req.program))),
         };
         match verdict {
             Ok(()) => {
-                self.called
-                    .entry(req.program.clone())
-                    .or_default()
-                    .push(Called {
-                        date: req.date,
-                        start_min: req.start_min,
-                        end_min: req.end_min,
-                        test: req.trigger == Trigger::Test,
-                    });
-                EventRow {
-                    request: req.clone(),
-                    issued,
-                    status: Status::Called,
-                    reason: String::new(),
-                }
+                self.called.entry(req.program.clone()).or_default().push(Called {
+                    date: req.date,
+                    start_min: req.start_min,
+                    end_min: req.end_min,
+                    test: req.trigger == Trigger::Test,
+                });
+                EventRow { request: req.clone(), issued, status: Status::Called, reason: String::new() }
             }
-            Err(reason) => EventRow {
-                request: req.clone(),
-                issued,
-                status: Status::Refused,
-                reason,
-            },
+            Err(reason) => EventRow { request: req.clone(), issued, status: Status::Refused, reason },
         }
     }
 
@@ -266,11 +218,7 @@ impl Judge {
             return Err("program disabled".into());
         }
         if req.end_min <= req.start_min {
-            return Err(format!(
-                "end {} is not after start {}",
-                hhmm(req.end_min),
-                hhmm(req.start_min)
-            ));
+            return Err(format!("end {} is not after start {}", hhmm(req.end_min), hhmm(req.start_min)));
         }
         if !spec.triggers.contains(&req.trigger) {
             return Err(format!("trigger {} not allowed", req.trigger));
@@ -283,11 +231,7 @@ impl Judge {
             match day_type(req.date) {
                 DayType::Weekday => {}
                 DayType::Weekend => {
-                    return Err(format!(
-                        "weekdays only: {} is a {:?}",
-                        req.date,
-                        req.date.weekday()
-                    ));
+                    return Err(format!("weekdays only: {} is a {:?}", req.date, req.date.weekday()));
                 }
                 DayType::Holiday => {
                     return Err(format!("weekdays only: {} is a holiday", req.date));
@@ -327,39 +271,20 @@ impl Judge {
         if minutes_between(issued, start) < i64::from(rules.lead_minutes) {
             return Err(format!("notice: needs {} minutes", rules.lead_minutes));
         }
-        let history = self
-            .called
-            .get(&req.program)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        if let Some(c) = history
-            .iter()
-            .find(|c| c.date == req.date && c.start_min < req.end_min && req.start_min < c.end_min)
+        let history = self.called.get(&req.program).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(c) =
+            history.iter().find(|c| c.date == req.date && c.start_min < req.end_min && req.start_min < c.end_min)
         {
-            return Err(format!(
-                "overlaps called event {}-{}",
-                hhmm(c.start_min),
-                hhmm(c.end_min)
-            ));
+            return Err(format!("overlaps called event {}-{}", hhmm(c.start_min), hhmm(c.end_min)));
         }
         let same_year = |c: &&Called| c.date.year() == req.date.year();
         let same_month = |c: &&Called| same_year(c) && c.date.month() == req.date.month();
         let same_day = |c: &&Called| c.date == req.date;
         let count = |f: &dyn Fn(&&Called) -> bool| history.iter().filter(|c| f(c)).count() as u32;
-        let sum = |f: &dyn Fn(&&Called) -> bool| {
-            history
-                .iter()
-                .filter(|c| f(c))
-                .map(Called::hours)
-                .sum::<f64>()
-        };
+        let sum = |f: &dyn Fn(&&Called) -> bool| history.iter().filter(|c| f(c)).map(Called::hours).sum::<f64>();
         let caps_n: [(&str, Option<u32>, CapFilter<'_>); 3] = [
             ("max_events_per_day", spec.max_events_per_day, &same_day),
-            (
-                "max_events_per_month",
-                spec.max_events_per_month,
-                &same_month,
-            ),
+            ("max_events_per_month", spec.max_events_per_month, &same_month),
             ("max_events_per_year", spec.max_events_per_year, &same_year),
         ];
         let caps_h: [(&str, Option<f64>, CapFilter<'_>); 3] = [

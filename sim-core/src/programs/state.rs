@@ -183,16 +183,11 @@ impl ProgramState {
         }
         self.starting_mask = self.active_mask & !before;
         self.ending_mask = before & !self.active_mask;
-        let o = self
-            .orders
-            .iter()
-            .find(|(a, b, _, _)| *a <= utc_s && utc_s < *b);
+        let o = self.orders.iter().find(|(a, b, _, _)| *a <= utc_s && utc_s < *b);
         self.order_now = match o {
-            Some((_, _, permits, dac)) => OrderInForce {
-                active: true,
-                permits_prohibited_resources: *permits,
-                overrides_dac: *dac,
-            },
+            Some((_, _, permits, dac)) => {
+                OrderInForce { active: true, permits_prohibited_resources: *permits, overrides_dac: *dac }
+            }
             None => OrderInForce::default(),
         };
     }

@@ -9,9 +9,7 @@ use super::rules::Request;
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Weight};
 use crate::devices::building::expected_kw;
-use crate::devices::{
-    AcControl, AirConditioner, BaseLoad, Building, CyclingCommand, NoiseKey, Pump,
-};
+use crate::devices::{AcControl, AirConditioner, BaseLoad, Building, CyclingCommand, NoiseKey, Pump};
 use crate::grid::{AlertLevel, GridState};
 use crate::scenario::Behaviour;
 use crate::time::Clock;
@@ -31,9 +29,7 @@ pub struct PriceSignals {
 
 impl Default for PriceSignals {
     fn default() -> Self {
-        Self {
-            factor: [1.0; MAX_PROGRAMS],
-        }
+        Self { factor: [1.0; MAX_PROGRAMS] }
     }
 }
 
@@ -46,31 +42,16 @@ fn f_to_c(f: f64) -> f64 {
 }
 
 /// RTP day type from the previous day's maximum (DOMAIN.md §7 RTP) and the hour's price multiplier.
-pub fn rtp_schedule(
-    r: &Response,
-    prev_max_c: f64,
-    month: u32,
-    weekend: bool,
-) -> Option<&[f64; 24]> {
+pub fn rtp_schedule(r: &Response, prev_max_c: f64, month: u32, weekend: bool) -> Option<&[f64; 24]> {
     let Response::RealTimePrice {
-        extremely_hot_f,
-        very_hot_f,
-        hot_f,
-        moderate_f,
-        weekend_high_cost_f,
-        schedules,
-        ..
+        extremely_hot_f, very_hot_f, hot_f, moderate_f, weekend_high_cost_f, schedules, ..
     } = r
     else {
         return None;
     };
     let summer = (6..=9).contains(&month);
     let s = if !summer {
-        if prev_max_c > f_to_c(90.0) {
-            &schedules.winter_high_cost
-        } else {
-            &schedules.winter_low_cost
-        }
+        if prev_max_c > f_to_c(90.0) { &schedules.winter_high_cost } else { &schedules.winter_low_cost }
     } else if weekend {
         if prev_max_c >= f_to_c(*weekend_high_cost_f) {
             &schedules.weekend_high_cost
@@ -94,11 +75,7 @@ pub fn rtp_schedule(
 /// Multiplier on flexible load for a price `p` against the day's mean `mean` (shifted load comes back partly).
 pub fn price_factor(p: f64, mean: f64, elasticity: f64, shift_share: f64) -> f64 {
     let f = libm::pow(p / mean, elasticity);
-    if f > 1.0 {
-        1.0 + (f - 1.0) * shift_share
-    } else {
-        f
-    }
+    if f > 1.0 { 1.0 + (f - 1.0) * shift_share } else { f }
 }
 
 /// Decide: automatic dispatch, the events in force, cycling commands and price signals.
@@ -119,12 +96,7 @@ pub fn dispatch_system(
     let starting = ps.starting_mask;
     for p in bits(starting) {
         let ev = ps.events[ps.active_event[p]].clone();
-        if let Response::AcCycling {
-            period_minutes,
-            plans,
-            ..
-        } = &ps.specs[p].response
-        {
+        if let Response::AcCycling { period_minutes, plans, .. } = &ps.specs[p].response {
             for (k, plan) in plans.iter().enumerate() {
                 let groups = (1.0 / plan.off_fraction).round().max(1.0) as u32;
                 control.commands.push(CyclingCommand {
@@ -144,16 +116,10 @@ pub fn dispatch_system(
     let hour = (now.minute_of_day / 60) as usize % 24;
     for p in 0..ps.specs.len().min(MAX_PROGRAMS) {
         prices.factor[p] = match &ps.specs[p].response {
-            Response::Price {
-                price_ratio,
-                elasticity,
-                ..
-            } if ps.active_mask & (1 << p) != 0 => libm::pow(*price_ratio, *elasticity),
-            r @ Response::RealTimePrice {
-                elasticity,
-                shift_share,
-                ..
-            } if ps.live => {
+            Response::Price { price_ratio, elasticity, .. } if ps.active_mask & (1 << p) != 0 => {
+                libm::pow(*price_ratio, *elasticity)
+            }
+            r @ Response::RealTimePrice { elasticity, shift_share, .. } if ps.live => {
                 let prev = weather.day(now.day - 1).map_or(25.0, |d| d.high_c);
                 let weekend = now.day_type != crate::time::DayType::Weekday;
                 match rtp_schedule(r, prev, u32::from(now.date.month() as u8), weekend) {
@@ -174,11 +140,7 @@ fn remaining_hours(ps: &ProgramState, p: usize, date: crate::time::Date) -> f64 
     let (d, m, y) = ps.judge.hours_used(&ps.ids[p], date);
     let s = &ps.specs[p];
     let mut r = f64::INFINITY;
-    for (cap, used) in [
-        (s.max_hours_per_day, d),
-        (s.max_hours_per_month, m),
-        (s.max_hours_per_year, y),
-    ] {
+    for (cap, used) in [(s.max_hours_per_day, d), (s.max_hours_per_month, m), (s.max_hours_per_year, y)] {
         if let Some(c) = cap {
             r = r.min(c - used);
         }
@@ -216,14 +178,9 @@ fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &We
             };
             let mut cands = vec![];
             if let Some(floor) = pol.day_ahead_alert {
-                cands.extend(candidates_from(
-                    grid.day_ahead_level_for(now.day + 1, clock),
-                    floor,
-                ));
+                cands.extend(candidates_from(grid.day_ahead_level_for(now.day + 1, clock), floor));
             }
-            if let (Some(x), Some((d, m))) =
-                (pol.forecast_margin_below_pct, grid.next_day_min_margin)
-            {
+            if let (Some(x), Some((d, m))) = (pol.forecast_margin_below_pct, grid.next_day_min_margin) {
                 if d == now.day + 1 && m < x {
                     cands.push(Trigger::LoadForecast);
                 }
@@ -249,17 +206,13 @@ fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &We
         }
         // Day-of calls when the alert reaches the policy's level.
         if let Some(floor) = pol.day_of_alert {
-            let scheduled = ps
-                .events
-                .iter()
-                .any(|e| e.program == p && e.date == now.date && e.end_utc > now.utc_s);
+            let scheduled = ps.events.iter().any(|e| e.program == p && e.date == now.date && e.end_utc > now.utc_s);
             if grid.alert >= floor && ps.last_auto_day[p] != now.day && !scheduled {
                 ps.last_auto_day[p] = now.day;
                 let lead = ps.rules[p].lead_minutes;
                 let earliest = (now.minute_of_day + lead).div_ceil(step) * step;
-                if let Some(trigger) = candidates_from(grid.alert, floor)
-                    .into_iter()
-                    .find(|t| spec.triggers.contains(t))
+                if let Some(trigger) =
+                    candidates_from(grid.alert, floor).into_iter().find(|t| spec.triggers.contains(t))
                 {
                     if let Some((s, e)) = event_span(ps, p, now.date, pref, Some(earliest), step) {
                         let r = Request {
@@ -304,9 +257,7 @@ fn event_span(
     hours = hours.min(remaining_hours(ps, p, date));
     let minutes = ((hours * 60.0).floor() as u32 / step) * step;
     e = s + minutes;
-    let min = spec
-        .min_event_hours
-        .map_or(f64::from(step) / 60.0, |m| m.max(f64::from(step) / 60.0));
+    let min = spec.min_event_hours.map_or(f64::from(step) / 60.0, |m| m.max(f64::from(step) / 60.0));
     (minutes > 0 && f64::from(minutes) / 60.0 >= min - 1e-9 && e <= 1440).then_some((s, e))
 }
 
@@ -354,10 +305,7 @@ pub fn response_system(
         let ending = en.mask & ps.ending_mask;
         let live = en.mask & ps.active_mask;
         if ending != 0 && live == 0 {
-            en.recent = (
-                ending,
-                now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64,
-            );
+            en.recent = (ending, now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64);
             en.rebound_kw = en.rebound_kwh / bh.rebound_hours;
         }
         let eff = live & !en.opted_out;
@@ -374,13 +322,8 @@ pub fn response_system(
             let ev = ps.active_event[p];
             let on = eff & bit != 0;
             let ramp = if on {
-                let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0
-                    + f64::from(clock.step_minutes);
-                if en.auto_dr || bh.manual_ramp_minutes <= 0.0 {
-                    1.0
-                } else {
-                    (mins / bh.manual_ramp_minutes).min(1.0)
-                }
+                let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0 + f64::from(clock.step_minutes);
+                if en.auto_dr || bh.manual_ramp_minutes <= 0.0 { 1.0 } else { (mins / bh.manual_ramp_minutes).min(1.0) }
             } else {
                 0.0
             };
@@ -390,19 +333,12 @@ pub fn response_system(
                         suspended |= ps.plan_bits[p].get(en.plan as usize).copied().unwrap_or(0);
                     }
                 }
-                Response::Thermostat {
-                    setpoint_offset_c,
-                    override_prob_per_hour,
-                } => {
+                Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
                     if on && en.overridden & bit == 0 {
                         let f = fatigue(en, bh);
                         let ph = (override_prob_per_hour * f * reliability(en, bh)).min(1.0);
                         let p_step = 1.0 - libm::pow(1.0 - ph, dt);
-                        if key
-                            .behaviour
-                            .uniform(id, now.utc_s as u64 ^ ((p as u64) << 56))
-                            < p_step
-                        {
+                        if key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56)) < p_step {
                             en.overridden |= bit;
                             stats.overrides[p] += w.0;
                         } else {
@@ -414,9 +350,7 @@ pub fn response_system(
                 Response::FirmServiceLevel { partial_share, .. } => {
                     if on {
                         let e = &ps.events[ev];
-                        let ready = e
-                            .start_utc
-                            .max(e.issued_utc + i64::from(en.option_minutes) * 60);
+                        let ready = e.start_utc.max(e.issued_utc + i64::from(en.option_minutes) * 60);
                         if now.utc_s >= ready {
                             if en.compliant & bit != 0 {
                                 cap = cap.min(en.fsl_kw);
@@ -437,9 +371,7 @@ pub fn response_system(
                         shed = shed.max(en.flexible_kw * en.voluntary_share * ramp);
                     }
                 }
-                Response::Price {
-                    setpoint_offset_c, ..
-                } => {
+                Response::Price { setpoint_offset_c, .. } => {
                     if on {
                         flex *= prices.factor[p];
                         offset += setpoint_offset_c;
@@ -453,16 +385,9 @@ pub fn response_system(
         }
         // Backup generation in events with reductions to deliver, where the rules allow it.
         if en.generator_kw > 0.0 && (shed > 0.0 || cap.is_finite()) {
-            let first =
-                bits(eff).find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
+            let first = bits(eff).find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
             if let Some(p) = first {
-                match check_generator_use(
-                    &ps.specs[p],
-                    true,
-                    en.generator_fossil,
-                    en.dac,
-                    ps.order_now,
-                ) {
+                match check_generator_use(&ps.specs[p], true, en.generator_fossil, en.dac, ps.order_now) {
                     Ok(()) => {
                         shed += en.generator_kw;
                         stats.generator_kwh += w.0 * en.generator_kw * dt;
@@ -474,9 +399,9 @@ pub fn response_system(
         // Snapback: energy shed in events partly comes back afterwards.
         let mut extra = 0.0;
         if eff != 0 {
-            let price_cut = b.as_deref().map_or(0.0, |b| {
-                (1.0 - flex).max(0.0) * b.flexible_share * expected_kw(b, tout, hour, now.day_type)
-            });
+            let price_cut = b
+                .as_deref()
+                .map_or(0.0, |b| (1.0 - flex).max(0.0) * b.flexible_share * expected_kw(b, tout, hour, now.day_type));
             en.rebound_kwh += (shed + price_cut) * dt * bh.rebound_share;
         } else if en.rebound_kwh > 0.0 {
             extra = en.rebound_kw.min(en.rebound_kwh / dt);
@@ -498,16 +423,8 @@ pub fn response_system(
         if let Some(mut bl) = base {
             bl.factor = flex;
         }
-        let recent = if now.utc_s < en.recent.1 {
-            en.recent.0
-        } else {
-            0
-        };
-        en.attribution = if eff != 0 {
-            eff | always
-        } else {
-            recent | always
-        };
+        let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { 0 };
+        en.attribution = if eff != 0 { eff | always } else { recent | always };
     }
 }
 
@@ -516,11 +433,7 @@ fn fatigue(en: &Enrolment, bh: &Behaviour) -> f64 {
 }
 
 fn reliability(en: &Enrolment, bh: &Behaviour) -> f64 {
-    if en.auto_dr {
-        1.0 - bh.auto_dr_reliability
-    } else {
-        1.0
-    }
+    if en.auto_dr { 1.0 - bh.auto_dr_reliability } else { 1.0 }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -536,11 +449,7 @@ fn on_event_start(
     stats: &mut ProgramStats,
 ) {
     if en.last_event_day != now.day {
-        en.consecutive_days = if en.last_event_day == now.day - 1 {
-            en.consecutive_days.saturating_add(1)
-        } else {
-            1
-        };
+        en.consecutive_days = if en.last_event_day == now.day - 1 { en.consecutive_days.saturating_add(1) } else { 1 };
         en.last_event_day = now.day;
     }
     let f = fatigue(en, bh);
@@ -557,23 +466,14 @@ fn on_event_start(
         en.participating &= !bit;
         en.compliant &= !bit;
         let ev = ps.active_event[p] as u64;
-        let u = |k: u64| {
-            key.behaviour
-                .uniform(id, ev.wrapping_mul(8).wrapping_add(k))
-        };
+        let u = |k: u64| key.behaviour.uniform(id, ev.wrapping_mul(8).wrapping_add(k));
         let spec = &ps.specs[p];
         if !matches!(spec.response, Response::RealTimePrice { .. }) {
             stats.notifications[p][usize::from(en.channel).min(3)] += weight;
         }
         match &spec.response {
-            Response::AcCycling {
-                plans,
-                opt_out_prob,
-                ..
-            } => {
-                let allowed = plans
-                    .get(usize::from(en.plan))
-                    .and_then(|pl| pl.opt_outs_per_year);
+            Response::AcCycling { plans, opt_out_prob, .. } => {
+                let allowed = plans.get(usize::from(en.plan)).and_then(|pl| pl.opt_outs_per_year);
                 if let Some(n) = allowed {
                     if u32::from(en.opt_outs_used) < n && u(0) < opt_out_prob * f * r {
                         en.opted_out |= bit;
@@ -582,10 +482,7 @@ fn on_event_start(
                     }
                 }
             }
-            Response::Voluntary {
-                participation,
-                reduction_share,
-            } => {
+            Response::Voluntary { participation, reduction_share } => {
                 let mut pp = participation / f;
                 if en.auto_dr {
                     pp += (1.0 - pp) * bh.auto_dr_reliability;

@@ -16,9 +16,7 @@ pub struct NoFiles;
 
 impl FileSource for NoFiles {
     fn read(&self, name: &str) -> Result<String, String> {
-        Err(format!(
-            "cannot read `{name}`: this build has no file access (use a builtin: name)"
-        ))
+        Err(format!("cannot read `{name}`: this build has no file access (use a builtin: name)"))
     }
 }
 
@@ -33,24 +31,17 @@ pub struct Override {
 
 /// Parses `KEY=VALUE`.
 pub fn parse_override(s: &str) -> Result<Override, String> {
-    let (key, raw) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}`: expected KEY=VALUE"))?;
+    let (key, raw) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected KEY=VALUE"))?;
     let key = key.trim();
     if key.is_empty() || key.split('.').any(str::is_empty) {
-        return Err(format!(
-            "`{s}`: the key must be a dotted path like grid.supply.firm_mw"
-        ));
+        return Err(format!("`{s}`: the key must be a dotted path like grid.supply.firm_mw"));
     }
     let raw = raw.trim();
     let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| toml::Value::String(raw.to_string()));
-    Ok(Override {
-        key: key.to_string(),
-        value,
-    })
+    Ok(Override { key: key.to_string(), value })
 }
 
 /// One step of a field path.
@@ -86,12 +77,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 fn override_segs(key: &str) -> Vec<Seg> {
-    key.split('.')
-        .map(|p| {
-            p.parse::<usize>()
-                .map_or_else(|_| Seg::Key(p.to_string()), Seg::Index)
-        })
-        .collect()
+    key.split('.').map(|p| p.parse::<usize>().map_or_else(|_| Seg::Key(p.to_string()), Seg::Index)).collect()
 }
 
 fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result<(), String> {
@@ -108,9 +94,7 @@ fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result
                 Seg::Index(_) => Err("the top level is a table, not a list".into()),
             };
         }
-        Some(Seg::Key(k)) => table
-            .entry(k.clone())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new())),
+        Some(Seg::Key(k)) => table.entry(k.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new())),
         Some(Seg::Index(_)) => return Err("the top level is a table, not a list".into()),
     };
     for seg in parents.iter().skip(1) {
@@ -125,27 +109,21 @@ fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result
             a[*i] = value;
             Ok(())
         }
-        (toml::Value::Array(a), Seg::Index(i)) => Err(format!(
-            "index {i} is past the end of a list of {}",
-            a.len()
-        )),
+        (toml::Value::Array(a), Seg::Index(i)) => Err(format!("index {i} is past the end of a list of {}", a.len())),
         (v, _) => Err(format!("cannot set a field inside a {}", v.type_str())),
     }
 }
 
 fn step_into<'a>(cur: &'a mut toml::Value, seg: &Seg) -> Result<&'a mut toml::Value, String> {
     match (cur, seg) {
-        (toml::Value::Table(t), Seg::Key(k)) => Ok(t
-            .entry(k.clone())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()))),
+        (toml::Value::Table(t), Seg::Key(k)) => {
+            Ok(t.entry(k.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new())))
+        }
         (toml::Value::Array(a), Seg::Index(i)) => {
             let n = a.len();
-            a.get_mut(*i)
-                .ok_or_else(|| format!("index {i} is past the end of a list of {n}"))
+            a.get_mut(*i).ok_or_else(|| format!("index {i} is past the end of a list of {n}"))
         }
-        (toml::Value::Array(_), Seg::Key(k)) => {
-            Err(format!("`{k}`: this is a list; use an index like 0"))
-        }
+        (toml::Value::Array(_), Seg::Key(k)) => Err(format!("`{k}`: this is a list; use an index like 0")),
         (v, _) => Err(format!("cannot descend into a {}", v.type_str())),
     }
 }
@@ -171,10 +149,7 @@ impl Locator<'_> {
                 };
             }
         }
-        let span = self
-            .doc
-            .as_ref()
-            .and_then(|d| deepest_span(d.get_ref(), path));
+        let span = self.doc.as_ref().and_then(|d| deepest_span(d.get_ref(), path));
         let (line, column) = match span {
             Some(start) => {
                 let (l, c) = line_col(self.text, start);
@@ -182,13 +157,7 @@ impl Locator<'_> {
             }
             None => (None, None),
         };
-        ScenarioError {
-            file: self.file.to_string(),
-            line,
-            column,
-            path: path_text(path),
-            message,
-        }
+        ScenarioError { file: self.file.to_string(), line, column, path: path_text(path), message }
     }
 }
 
@@ -218,9 +187,7 @@ fn segs_of(path: &serde_path_to_error::Path) -> Vec<Seg> {
         .filter_map(|s| match s {
             serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
             serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
-            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {
-                None
-            }
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => None,
         })
         .collect()
 }
@@ -235,13 +202,7 @@ pub fn load_scenario(
     files: &dyn FileSource,
 ) -> Result<ValidScenario, ScenarioErrors> {
     let one = |line: Option<usize>, column: Option<usize>, path: &str, message: String| {
-        ScenarioErrors(vec![ScenarioError {
-            file: file.to_string(),
-            line,
-            column,
-            path: path.into(),
-            message,
-        }])
+        ScenarioErrors(vec![ScenarioError { file: file.to_string(), line, column, path: path.into(), message }])
     };
     let doc = match DeTable::parse(text) {
         Ok(d) => d,
@@ -250,36 +211,31 @@ pub fn load_scenario(
                 let (l, c) = line_col(text, s.start);
                 (Some(l), Some(c))
             });
-            return Err(one(
-                line,
-                col,
-                "",
-                format!("malformed TOML: {}", e.message().trim()),
-            ));
+            return Err(one(line, col, "", format!("malformed TOML: {}", e.message().trim())));
         }
     };
-    let mut table: toml::Table =
-        toml::from_str(text).map_err(|e| one(None, None, "", e.message().to_string()))?;
+    let mut table: toml::Table = toml::from_str(text).map_err(|e| one(None, None, "", e.message().to_string()))?;
     let loc = Locator {
         text,
         file,
         doc: Some(doc),
-        overrides: overrides
-            .iter()
-            .map(|o| (override_segs(&o.key), o.key.clone()))
-            .collect(),
+        overrides: overrides.iter().map(|o| (override_segs(&o.key), o.key.clone())).collect(),
     };
 
     match table.get("schema_version") {
-        None => return Err(ScenarioErrors(vec![loc.error(
-            &[Seg::Key("schema_version".into())],
-            format!("missing field: expected `schema_version = {SCHEMA_VERSION}` at the top of the file"),
-        )])),
+        None => {
+            return Err(ScenarioErrors(vec![loc.error(
+                &[Seg::Key("schema_version".into())],
+                format!("missing field: expected `schema_version = {SCHEMA_VERSION}` at the top of the file"),
+            )]));
+        }
         Some(toml::Value::Integer(v)) if *v == i64::from(SCHEMA_VERSION) => {}
-        Some(v) => return Err(ScenarioErrors(vec![loc.error(
-            &[Seg::Key("schema_version".into())],
-            format!("schema_version {v} is not supported: this build reads schema_version = {SCHEMA_VERSION}"),
-        )])),
+        Some(v) => {
+            return Err(ScenarioErrors(vec![loc.error(
+                &[Seg::Key("schema_version".into())],
+                format!("schema_version {v} is not supported: this build reads schema_version = {SCHEMA_VERSION}"),
+            )]));
+        }
     }
 
     for o in overrides {
@@ -295,20 +251,14 @@ pub fn load_scenario(
         })?;
     }
 
-    let scenario: Scenario =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
-            let segs = segs_of(e.path());
-            let msg = e.inner().message().trim().to_string();
-            ScenarioErrors(vec![loc.error(&segs, msg)])
-        })?;
+    let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|e| {
+        let segs = segs_of(e.path());
+        let msg = e.inner().message().trim().to_string();
+        ScenarioErrors(vec![loc.error(&segs, msg)])
+    })?;
 
-    validate(scenario, files).map_err(|errs| {
-        ScenarioErrors(
-            errs.into_iter()
-                .map(|(path, msg)| loc.error(&path, msg))
-                .collect(),
-        )
-    })
+    validate(scenario, files)
+        .map_err(|errs| ScenarioErrors(errs.into_iter().map(|(path, msg)| loc.error(&path, msg)).collect()))
 }
 
 #[cfg(test)]
@@ -322,10 +272,7 @@ mod tests {
         let o = parse_override("name=heat test").unwrap();
         assert_eq!(o.value, toml::Value::String("heat test".into()));
         let o = parse_override("grid.enabled = false").unwrap();
-        assert_eq!(
-            (o.key.as_str(), o.value),
-            ("grid.enabled", toml::Value::Boolean(false))
-        );
+        assert_eq!((o.key.as_str(), o.value), ("grid.enabled", toml::Value::Boolean(false)));
         assert!(parse_override("novalue").is_err());
         assert!(parse_override("a..b=1").is_err());
     }
@@ -333,28 +280,11 @@ mod tests {
     #[test]
     fn set_path_creates_tables_and_indexes_lists() {
         let mut t: toml::Table = toml::from_str("[[population]]\nagents = 1\n").unwrap();
-        set_path(
-            &mut t,
-            &override_segs("population.0.agents"),
-            toml::Value::Integer(5),
-        )
-        .unwrap();
-        set_path(
-            &mut t,
-            &override_segs("grid.supply.firm_mw"),
-            toml::Value::Float(1.0),
-        )
-        .unwrap();
+        set_path(&mut t, &override_segs("population.0.agents"), toml::Value::Integer(5)).unwrap();
+        set_path(&mut t, &override_segs("grid.supply.firm_mw"), toml::Value::Float(1.0)).unwrap();
         assert_eq!(t["population"][0]["agents"].as_integer(), Some(5));
         assert_eq!(t["grid"]["supply"]["firm_mw"].as_float(), Some(1.0));
-        assert!(
-            set_path(
-                &mut t,
-                &override_segs("population.3.agents"),
-                toml::Value::Integer(5)
-            )
-            .is_err()
-        );
+        assert!(set_path(&mut t, &override_segs("population.3.agents"), toml::Value::Integer(5)).is_err());
     }
 
     #[test]

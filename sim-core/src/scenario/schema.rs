@@ -234,15 +234,26 @@ pub struct StochasticWeather {
 // monthly mean maximum and minimum temperature (°F: max 68.2 68.6 70.2 72.7 74.5 78.1 83.8 84.8
 // 83.3 78.5 73.1 67.7; min 48.5 49.9 52.1 54.6 58.3 61.5 65.0 65.8 64.4 59.6 52.9 48.0),
 // converted to °C and rounded to 0.1.
+impl Default for StochasticWeather {
+    fn default() -> Self {
+        Self {
+            normal_high_c: la_normal_high_c(),
+            normal_low_c: la_normal_low_c(),
+            anomaly_persistence: default_persistence(),
+            high_anomaly_sd_c: default_high_sd(),
+            low_anomaly_sd_c: default_low_sd(),
+            heat_wave: HeatWaveConfig::default(),
+            forecast_error_sd_c: default_forecast_sd(),
+            days: vec![],
+        }
+    }
+}
+
 fn la_normal_high_c() -> [f64; 12] {
-    [
-        20.1, 20.3, 21.2, 22.6, 23.6, 25.6, 28.8, 29.3, 28.5, 25.8, 22.8, 19.8,
-    ]
+    [20.1, 20.3, 21.2, 22.6, 23.6, 25.6, 28.8, 29.3, 28.5, 25.8, 22.8, 19.8]
 }
 fn la_normal_low_c() -> [f64; 12] {
-    [
-        9.2, 9.9, 11.2, 12.6, 14.6, 16.4, 18.3, 18.8, 18.0, 15.3, 11.6, 8.9,
-    ]
+    [9.2, 9.9, 11.2, 12.6, 14.6, 16.4, 18.3, 18.8, 18.0, 15.3, 11.6, 8.9]
 }
 fn default_persistence() -> f64 {
     0.65
@@ -293,9 +304,7 @@ impl Default for HeatWaveConfig {
 // Assumption, tuned so that a May-October season has about two multi-day heat waves on average,
 // most often in late summer (downtown LA's hottest spells come in August-October).
 fn default_onset() -> [f64; 12] {
-    [
-        0.0, 0.0, 0.0, 0.002, 0.004, 0.008, 0.012, 0.016, 0.02, 0.012, 0.002, 0.0,
-    ]
+    [0.0, 0.0, 0.0, 0.002, 0.004, 0.008, 0.012, 0.016, 0.02, 0.012, 0.002, 0.0]
 }
 fn default_hw_min() -> u32 {
     3
@@ -304,10 +313,7 @@ fn default_hw_max() -> u32 {
     8
 }
 fn default_hw_amp() -> Dist {
-    Dist::Family(DistSpec::Uniform {
-        min: 5.0,
-        max: 10.0,
-    })
+    Dist::Family(DistSpec::Uniform { min: 5.0, max: 10.0 })
 }
 fn default_hw_low_share() -> f64 {
     0.5
@@ -451,20 +457,18 @@ fn d_base() -> f64 {
 // early-evening maximum), from CAISO's published daily demand curves ("Today's Outlook").
 fn d_weekday_shape() -> [f64; 24] {
     [
-        0.76, 0.72, 0.70, 0.69, 0.70, 0.74, 0.80, 0.85, 0.88, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95,
-        0.96, 0.98, 1.00, 1.00, 0.99, 0.97, 0.93, 0.87, 0.81,
+        0.76, 0.72, 0.70, 0.69, 0.70, 0.74, 0.80, 0.85, 0.88, 0.90, 0.91, 0.92, 0.93, 0.94, 0.95, 0.96, 0.98, 1.00,
+        1.00, 0.99, 0.97, 0.93, 0.87, 0.81,
     ]
 }
 fn d_weekend_shape() -> [f64; 24] {
     [
-        0.75, 0.71, 0.68, 0.67, 0.67, 0.68, 0.71, 0.75, 0.79, 0.83, 0.86, 0.88, 0.89, 0.90, 0.91,
-        0.92, 0.94, 0.95, 0.95, 0.94, 0.92, 0.89, 0.84, 0.79,
+        0.75, 0.71, 0.68, 0.67, 0.67, 0.68, 0.71, 0.75, 0.79, 0.83, 0.86, 0.88, 0.89, 0.90, 0.91, 0.92, 0.94, 0.95,
+        0.95, 0.94, 0.92, 0.89, 0.84, 0.79,
     ]
 }
 fn d_month() -> [f64; 12] {
-    [
-        0.92, 0.90, 0.88, 0.87, 0.90, 0.95, 1.0, 1.0, 0.98, 0.94, 0.91, 0.93,
-    ]
+    [0.92, 0.90, 0.88, 0.87, 0.90, 0.95, 1.0, 1.0, 0.98, 0.94, 0.91, 0.93]
 }
 fn d_balance() -> f64 {
     18.0
@@ -483,8 +487,8 @@ fn d_slow_tau() -> f64 {
 }
 fn d_cooling_shape() -> [f64; 24] {
     [
-        0.50, 0.46, 0.43, 0.41, 0.40, 0.41, 0.45, 0.52, 0.60, 0.68, 0.76, 0.84, 0.90, 0.95, 0.98,
-        1.00, 1.00, 0.97, 0.90, 0.81, 0.72, 0.65, 0.59, 0.54,
+        0.50, 0.46, 0.43, 0.41, 0.40, 0.41, 0.45, 0.52, 0.60, 0.68, 0.76, 0.84, 0.90, 0.95, 0.98, 1.00, 1.00, 0.97,
+        0.90, 0.81, 0.72, 0.65, 0.59, 0.54,
     ]
 }
 fn d_noise() -> f64 {
@@ -611,8 +615,8 @@ fn s_wind() -> f64 {
 }
 fn s_wind_shape() -> [f64; 24] {
     [
-        1.15, 1.12, 1.08, 1.04, 1.0, 0.96, 0.9, 0.82, 0.74, 0.68, 0.66, 0.68, 0.74, 0.82, 0.92,
-        1.02, 1.12, 1.2, 1.26, 1.3, 1.3, 1.27, 1.22, 1.18,
+        1.15, 1.12, 1.08, 1.04, 1.0, 0.96, 0.9, 0.82, 0.74, 0.68, 0.66, 0.68, 0.74, 0.82, 0.92, 1.02, 1.12, 1.2, 1.26,
+        1.3, 1.3, 1.27, 1.22, 1.18,
     ]
 }
 fn s_imports() -> f64 {
@@ -760,12 +764,7 @@ pub enum CustomerClass {
 
 impl CustomerClass {
     /// All classes in report order.
-    pub const ALL: [CustomerClass; 4] = [
-        Self::Residential,
-        Self::Commercial,
-        Self::Industrial,
-        Self::Agricultural,
-    ];
+    pub const ALL: [CustomerClass; 4] = [Self::Residential, Self::Commercial, Self::Industrial, Self::Agricultural];
     /// Lower-case name.
     pub fn name(self) -> &'static str {
         match self {
@@ -951,20 +950,10 @@ pub struct AcParams {
 }
 
 fn ac_tons() -> Dist {
-    Dist::Family(DistSpec::Normal {
-        mean: 3.5,
-        sd: 0.8,
-        min: Some(1.5),
-        max: Some(6.0),
-    })
+    Dist::Family(DistSpec::Normal { mean: 3.5, sd: 0.8, min: Some(1.5), max: Some(6.0) })
 }
 fn ac_cop() -> Dist {
-    Dist::Family(DistSpec::Normal {
-        mean: 3.5,
-        sd: 0.4,
-        min: Some(2.5),
-        max: Some(5.0),
-    })
+    Dist::Family(DistSpec::Normal { mean: 3.5, sd: 0.4, min: Some(2.5), max: Some(5.0) })
 }
 fn ac_r() -> Dist {
     Dist::Family(DistSpec::Uniform { min: 1.8, max: 3.2 })
@@ -973,12 +962,7 @@ fn ac_c() -> Dist {
     Dist::Family(DistSpec::Uniform { min: 2.0, max: 4.0 })
 }
 fn ac_sp() -> Dist {
-    Dist::Family(DistSpec::Normal {
-        mean: 24.0,
-        sd: 1.0,
-        min: Some(21.0),
-        max: Some(27.0),
-    })
+    Dist::Family(DistSpec::Normal { mean: 24.0, sd: 1.0, min: Some(21.0), max: Some(27.0) })
 }
 fn ac_db() -> f64 {
     10.0 / 9.0 // 2 °F
@@ -1017,18 +1001,13 @@ pub struct BaseLoadParams {
 }
 
 fn bl_mean() -> Dist {
-    Dist::Family(DistSpec::Lognormal {
-        median: 0.6,
-        sigma: 0.35,
-        min: Some(0.15),
-        max: Some(3.0),
-    })
+    Dist::Family(DistSpec::Lognormal { median: 0.6, sigma: 0.35, min: Some(0.15), max: Some(3.0) })
 }
 // Assumption: a typical California residential non-cooling load shape (morning and evening peaks).
 fn bl_shape() -> [f64; 24] {
     [
-        0.70, 0.62, 0.58, 0.56, 0.56, 0.62, 0.80, 0.98, 1.00, 0.92, 0.86, 0.84, 0.84, 0.86, 0.90,
-        0.98, 1.10, 1.30, 1.48, 1.55, 1.50, 1.36, 1.12, 0.86,
+        0.70, 0.62, 0.58, 0.56, 0.56, 0.62, 0.80, 0.98, 1.00, 0.92, 0.86, 0.84, 0.84, 0.86, 0.90, 0.98, 1.10, 1.30,
+        1.48, 1.55, 1.50, 1.36, 1.12, 0.86,
     ]
 }
 fn bl_noise() -> f64 {
@@ -1037,11 +1016,7 @@ fn bl_noise() -> f64 {
 
 impl Default for BaseLoadParams {
     fn default() -> Self {
-        Self {
-            mean_kw: bl_mean(),
-            shape: bl_shape(),
-            noise_share: bl_noise(),
-        }
+        Self { mean_kw: bl_mean(), shape: bl_shape(), noise_share: bl_noise() }
     }
 }
 
@@ -1103,10 +1078,7 @@ fn bp_noise() -> f64 {
     0.05
 }
 fn bp_flex() -> Dist {
-    Dist::Family(DistSpec::Uniform {
-        min: 0.05,
-        max: 0.3,
-    })
+    Dist::Family(DistSpec::Uniform { min: 0.05, max: 0.3 })
 }
 
 /// An agricultural pump and its daily run schedule.

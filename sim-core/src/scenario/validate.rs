@@ -72,11 +72,7 @@ impl ValidScenario {
     }
     /// Total agents over all segments.
     pub fn agents(&self) -> u64 {
-        self.scenario
-            .population
-            .iter()
-            .map(|s| u64::from(s.agents))
-            .sum()
+        self.scenario.population.iter().map(|s| u64::from(s.agents)).sum()
     }
     /// Total real customers represented.
     pub fn customers_represented(&self) -> f64 {
@@ -137,10 +133,7 @@ impl Checker {
 fn read_named(files: &dyn FileSource, name: &str) -> Result<String, String> {
     if let Some(b) = name.strip_prefix("builtin:") {
         return crate::data::builtin(b).map(str::to_string).ok_or_else(|| {
-            format!(
-                "there is no built-in file `{b}`: expected one of {}",
-                crate::data::BUILTIN_NAMES.join(", ")
-            )
+            format!("there is no built-in file `{b}`: expected one of {}", crate::data::BUILTIN_NAMES.join(", "))
         });
     }
     files.read(name)
@@ -148,10 +141,7 @@ fn read_named(files: &dyn FileSource, name: &str) -> Result<String, String> {
 
 fn local_utc(tz: &TimeZone, date: Date, minute: u32) -> Result<i64, String> {
     let dt = date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
-    tz.to_ambiguous_timestamp(dt)
-        .earlier()
-        .map(|t| t.as_second())
-        .map_err(|e| e.to_string())
+    tz.to_ambiguous_timestamp(dt).earlier().map(|t| t.as_second()).map_err(|e| e.to_string())
 }
 
 fn csv_rows(text: &str, name: &str, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, String> {
@@ -166,46 +156,29 @@ fn csv_rows(text: &str, name: &str, header: &[&str]) -> Result<Vec<(usize, Vec<S
         let cells: Vec<String> = t.split(',').map(|c| c.trim().to_string()).collect();
         if !seen_header {
             if cells.iter().map(String::as_str).ne(header.iter().copied()) {
-                return Err(format!(
-                    "{name}:{n}: expected the header `{}`, found `{t}`",
-                    header.join(",")
-                ));
+                return Err(format!("{name}:{n}: expected the header `{}`, found `{t}`", header.join(",")));
             }
             seen_header = true;
             continue;
         }
         if cells.len() != header.len() {
-            return Err(format!(
-                "{name}:{n}: expected {} columns, found {}",
-                header.len(),
-                cells.len()
-            ));
+            return Err(format!("{name}:{n}: expected {} columns, found {}", header.len(), cells.len()));
         }
         rows.push((n, cells));
     }
     if !seen_header {
-        return Err(format!(
-            "{name}: empty file: expected the header `{}`",
-            header.join(",")
-        ));
+        return Err(format!("{name}: empty file: expected the header `{}`", header.join(",")));
     }
     Ok(rows)
 }
 
 /// Parses an alert calendar (`start,end,level,shed_mw,source`).
-pub(crate) fn parse_calendar(
-    text: &str,
-    name: &str,
-    tz: &TimeZone,
-) -> Result<Vec<CalendarAlert>, String> {
+pub(crate) fn parse_calendar(text: &str, name: &str, tz: &TimeZone) -> Result<Vec<CalendarAlert>, String> {
     let mut out = vec![];
     for (n, c) in csv_rows(text, name, &["start", "end", "level", "shed_mw", "source"])? {
-        let (sd, sm) =
-            parse_local_datetime(&c[0]).map_err(|e| format!("{name}:{n}: start: {e}"))?;
+        let (sd, sm) = parse_local_datetime(&c[0]).map_err(|e| format!("{name}:{n}: start: {e}"))?;
         let (ed, em) = parse_local_datetime(&c[1]).map_err(|e| format!("{name}:{n}: end: {e}"))?;
-        let level: AlertLevel = c[2]
-            .parse()
-            .map_err(|e| format!("{name}:{n}: level: {e}"))?;
+        let level: AlertLevel = c[2].parse().map_err(|e| format!("{name}:{n}: level: {e}"))?;
         let shed_mw = if c[3].is_empty() {
             0.0
         } else {
@@ -215,9 +188,7 @@ pub(crate) fn parse_calendar(
                 .ok_or_else(|| format!("{name}:{n}: shed_mw: `{}` is not a number >= 0", c[3]))?
         };
         if c[4].is_empty() {
-            return Err(format!(
-                "{name}:{n}: source: every row must say where it comes from"
-            ));
+            return Err(format!("{name}:{n}: source: every row must say where it comes from"));
         }
         let start_utc_s = local_utc(tz, sd, sm).map_err(|e| format!("{name}:{n}: {e}"))?;
         let end_utc_s = local_utc(tz, ed, em).map_err(|e| format!("{name}:{n}: {e}"))?;
@@ -237,11 +208,7 @@ pub(crate) fn parse_calendar(
 }
 
 /// Parses an hourly temperature file (`time,temp_c`).
-pub(crate) fn parse_hourly_temps(
-    text: &str,
-    name: &str,
-    tz: &TimeZone,
-) -> Result<Vec<HourlyTemp>, String> {
+pub(crate) fn parse_hourly_temps(text: &str, name: &str, tz: &TimeZone) -> Result<Vec<HourlyTemp>, String> {
     let mut out: Vec<HourlyTemp> = vec![];
     for (n, c) in csv_rows(text, name, &["time", "temp_c"])? {
         let (d, m) = parse_local_datetime(&c[0]).map_err(|e| format!("{name}:{n}: time: {e}"))?;
@@ -253,14 +220,10 @@ pub(crate) fn parse_hourly_temps(
         let utc_s = local_utc(tz, d, m).map_err(|e| format!("{name}:{n}: {e}"))?;
         if let Some(prev) = out.last() {
             if utc_s <= prev.utc_s {
-                return Err(format!(
-                    "{name}:{n}: times must increase (duplicate or out of order)"
-                ));
+                return Err(format!("{name}:{n}: times must increase (duplicate or out of order)"));
             }
             if utc_s - prev.utc_s > 3 * 3600 {
-                return Err(format!(
-                    "{name}:{n}: gap of more than 3 hours before this row"
-                ));
+                return Err(format!("{name}:{n}: gap of more than 3 hours before this row"));
             }
         }
         out.push(HourlyTemp { utc_s, temp_c });
@@ -271,55 +234,33 @@ pub(crate) fn parse_hourly_temps(
 pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScenario, Errs> {
     let mut c = Checker { errs: vec![] };
     if s.name.is_empty()
-        || !s
-            .name
-            .chars()
-            .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
+        || !s.name.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch))
         || s.name.starts_with('.')
     {
         c.push(
             vec![k("name")],
-            format!(
-                "`{}`: expected letters, digits, '-', '_' or '.' (it names the output folder)",
-                s.name
-            ),
+            format!("`{}`: expected letters, digits, '-', '_' or '.' (it names the output folder)", s.name),
         );
     }
-    let first = parse_date(&s.start)
-        .map_err(|m| c.push(vec![k("start")], m))
-        .ok();
-    let last = parse_date(&s.end)
-        .map_err(|m| c.push(vec![k("end")], m))
-        .ok();
+    let first = parse_date(&s.start).map_err(|m| c.push(vec![k("start")], m)).ok();
+    let last = parse_date(&s.end).map_err(|m| c.push(vec![k("end")], m)).ok();
     if let (Some(a), Some(b)) = (first, last) {
         let days = crate::time::day_number(b) - crate::time::day_number(a) + 1;
         if days < 1 {
             c.push(vec![k("end")], format!("end {b} is before start {a}"));
         } else if days > 3 * 366 {
-            c.push(
-                vec![k("end")],
-                format!("{days} days is too long: expected at most 3 years"),
-            );
+            c.push(vec![k("end")], format!("{days} days is too long: expected at most 3 years"));
         }
     }
     if s.step_minutes == 0 || 60 % s.step_minutes != 0 {
         c.push(
             vec![k("step_minutes")],
-            format!(
-                "{}: expected a divisor of 60 (1, 5, 15, 30, 60, ...)",
-                s.step_minutes
-            ),
+            format!("{}: expected a divisor of 60 (1, 5, 15, 30, 60, ...)", s.step_minutes),
         );
     }
     let tz = TimeZone::posix(&s.timezone)
         .map_err(|e| {
-            c.push(
-                vec![k("timezone")],
-                format!(
-                    "not a POSIX TZ rule ({e}): e.g. {}",
-                    crate::time::PACIFIC_POSIX_TZ
-                ),
-            )
+            c.push(vec![k("timezone")], format!("not a POSIX TZ rule ({e}): e.g. {}", crate::time::PACIFIC_POSIX_TZ))
         })
         .ok();
 
@@ -343,36 +284,13 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             c.range(p("forecast_error_sd_c"), w.forecast_error_sd_c, 0.0, 15.0);
             let hw = &w.heat_wave;
             for (i, v) in hw.onset_prob_by_month.iter().enumerate() {
-                c.range(
-                    vec![
-                        k("weather"),
-                        k("heat_wave"),
-                        k("onset_prob_by_month"),
-                        Seg::Index(i),
-                    ],
-                    *v,
-                    0.0,
-                    1.0,
-                );
+                c.range(vec![k("weather"), k("heat_wave"), k("onset_prob_by_month"), Seg::Index(i)], *v, 0.0, 1.0);
             }
             if hw.min_days == 0 || hw.min_days > hw.max_days {
-                c.push(
-                    vec![k("weather"), k("heat_wave"), k("min_days")],
-                    "expected 1 <= min_days <= max_days",
-                );
+                c.push(vec![k("weather"), k("heat_wave"), k("min_days")], "expected 1 <= min_days <= max_days");
             }
-            c.dist(
-                vec![k("weather"), k("heat_wave"), k("amplitude_c")],
-                &hw.amplitude_c,
-                0.0,
-                25.0,
-            );
-            c.range(
-                vec![k("weather"), k("heat_wave"), k("low_share")],
-                hw.low_share,
-                0.0,
-                1.5,
-            );
+            c.dist(vec![k("weather"), k("heat_wave"), k("amplitude_c")], &hw.amplitude_c, 0.0, 25.0);
+            c.range(vec![k("weather"), k("heat_wave"), k("low_share")], hw.low_share, 0.0, 1.5);
             for (i, d) in w.days.iter().enumerate() {
                 let base = || vec![k("weather"), k("days"), Seg::Index(i)];
                 match parse_date(&d.date) {
@@ -393,24 +311,13 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             }
         }
         WeatherConfig::Replay(r) => {
-            c.range(
-                vec![k("weather"), k("forecast_error_sd_c")],
-                r.forecast_error_sd_c,
-                0.0,
-                15.0,
-            );
+            c.range(vec![k("weather"), k("forecast_error_sd_c")], r.forecast_error_sd_c, 0.0, 15.0);
             if let Some(tz) = &tz {
                 match read_named(files, &r.file).and_then(|t| parse_hourly_temps(&t, &r.file, tz)) {
                     Ok(series) => {
-                        if let (Some(a), Some(b), Some(f), Some(l)) =
-                            (first, last, series.first(), series.last())
-                        {
+                        if let (Some(a), Some(b), Some(f), Some(l)) = (first, last, series.first(), series.last()) {
                             let need_a = local_utc(tz, a, 0).unwrap_or(i64::MIN);
-                            let need_b = b
-                                .tomorrow()
-                                .ok()
-                                .and_then(|d| local_utc(tz, d, 0).ok())
-                                .unwrap_or(i64::MAX);
+                            let need_b = b.tomorrow().ok().and_then(|d| local_utc(tz, d, 0).ok()).unwrap_or(i64::MAX);
                             if f.utc_s > need_a || l.utc_s < need_b - 3600 {
                                 c.push(
                                     vec![k("weather"), k("file")],
@@ -418,10 +325,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
                                 );
                             }
                         } else if series.is_empty() {
-                            c.push(
-                                vec![k("weather"), k("file")],
-                                format!("`{}` has no rows", r.file),
-                            );
+                            c.push(vec![k("weather"), k("file")], format!("`{}` has no rows", r.file));
                         }
                         weather_series = Some(series);
                     }
@@ -431,12 +335,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         }
         WeatherConfig::Sine(w) => {
             c.range(vec![k("weather"), k("mean_c")], w.mean_c, -40.0, 50.0);
-            c.range(
-                vec![k("weather"), k("amplitude_c")],
-                w.amplitude_c,
-                0.0,
-                30.0,
-            );
+            c.range(vec![k("weather"), k("amplitude_c")], w.amplitude_c, 0.0, 30.0);
             c.range(vec![k("weather"), k("peak_hour")], w.peak_hour, 0.0, 24.0);
         }
     }
@@ -447,7 +346,10 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     let mut calendar = None;
     if g.alerts_from == AlertSource::Calendar {
         match (&g.calendar, &tz) {
-            (None, _) => c.push(vec![k("grid"), k("calendar")], "alerts_from = \"calendar\" needs a calendar (e.g. \"builtin:caiso-2022\" or a CSV path)"),
+            (None, _) => c.push(
+                vec![k("grid"), k("calendar")],
+                "alerts_from = \"calendar\" needs a calendar (e.g. \"builtin:caiso-2022\" or a CSV path)",
+            ),
             (Some(name), Some(tz)) => match read_named(files, name).and_then(|t| parse_calendar(&t, name, tz)) {
                 Ok(cal) => calendar = Some(cal),
                 Err(m) => c.push(vec![k("grid"), k("calendar")], m),
@@ -455,10 +357,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             (Some(_), None) => {}
         }
     } else if g.calendar.is_some() {
-        c.push(
-            vec![k("grid"), k("calendar")],
-            "a calendar is only used with alerts_from = \"calendar\"",
-        );
+        c.push(vec![k("grid"), k("calendar")], "a calendar is only used with alerts_from = \"calendar\"");
     }
     let d = &g.demand;
     c.range(gp("demand", "base_mw"), d.base_mw, 0.0, 1e6);
@@ -466,22 +365,12 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     c.shape(gp("demand", "weekend_shape"), &d.weekend_shape);
     c.shape(gp("demand", "month_factor"), &d.month_factor);
     c.shape(gp("demand", "cooling_shape"), &d.cooling_shape);
-    c.range(
-        gp("demand", "balance_temp_c"),
-        d.balance_temp_c,
-        -20.0,
-        40.0,
-    );
+    c.range(gp("demand", "balance_temp_c"), d.balance_temp_c, -20.0, 40.0);
     c.range(gp("demand", "fast_mw_per_c"), d.fast_mw_per_c, 0.0, 1e5);
     c.range(gp("demand", "slow_mw_per_c"), d.slow_mw_per_c, 0.0, 1e5);
     c.range(gp("demand", "fast_tau_h"), d.fast_tau_h, 0.01, 1000.0);
     c.range(gp("demand", "slow_tau_h"), d.slow_tau_h, 0.01, 1000.0);
-    c.range(
-        gp("demand", "daily_noise_pct"),
-        d.daily_noise_pct,
-        0.0,
-        50.0,
-    );
+    c.range(gp("demand", "daily_noise_pct"), d.daily_noise_pct, 0.0, 50.0);
     let sp = &g.supply;
     for (f, v) in [
         ("firm_mw", sp.firm_mw),
@@ -493,49 +382,14 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     ] {
         c.range(gp("supply", f), v, 0.0, 1e6);
     }
-    c.range(
-        gp("supply", "heat_derate_pct_per_c"),
-        sp.heat_derate_pct_per_c,
-        0.0,
-        10.0,
-    );
-    c.range(
-        gp("supply", "forced_outage_mean_pct"),
-        sp.forced_outage_mean_pct,
-        0.0,
-        100.0,
-    );
-    c.range(
-        gp("supply", "forced_outage_sd_pct"),
-        sp.forced_outage_sd_pct,
-        0.0,
-        50.0,
-    );
-    c.range(
-        gp("supply", "unit_trips_per_day"),
-        sp.unit_trips_per_day,
-        0.0,
-        50.0,
-    );
-    c.range(
-        gp("supply", "unit_trip_hours"),
-        sp.unit_trip_hours,
-        0.0,
-        240.0,
-    );
+    c.range(gp("supply", "heat_derate_pct_per_c"), sp.heat_derate_pct_per_c, 0.0, 10.0);
+    c.range(gp("supply", "forced_outage_mean_pct"), sp.forced_outage_mean_pct, 0.0, 100.0);
+    c.range(gp("supply", "forced_outage_sd_pct"), sp.forced_outage_sd_pct, 0.0, 50.0);
+    c.range(gp("supply", "unit_trips_per_day"), sp.unit_trips_per_day, 0.0, 50.0);
+    c.range(gp("supply", "unit_trip_hours"), sp.unit_trip_hours, 0.0, 240.0);
     c.range(gp("supply", "solar_exponent"), sp.solar_exponent, 0.1, 5.0);
-    c.range(
-        gp("supply", "solar_latitude_deg"),
-        sp.solar_latitude_deg,
-        -90.0,
-        90.0,
-    );
-    c.range(
-        gp("supply", "solar_longitude_deg"),
-        sp.solar_longitude_deg,
-        -180.0,
-        180.0,
-    );
+    c.range(gp("supply", "solar_latitude_deg"), sp.solar_latitude_deg, -90.0, 90.0);
+    c.range(gp("supply", "solar_longitude_deg"), sp.solar_longitude_deg, -180.0, 180.0);
     c.shape(gp("supply", "wind_shape"), &sp.wind_shape);
     let a = &g.alerts;
     if !(a.eea1_margin_pct > a.eea2_margin_pct
@@ -548,49 +402,25 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         );
     }
     if a.flex_alert_margin_pct < a.eea_watch_margin_pct {
-        c.push(
-            gp("alerts", "flex_alert_margin_pct"),
-            "expected flex_alert_margin_pct >= eea_watch_margin_pct",
-        );
+        c.push(gp("alerts", "flex_alert_margin_pct"), "expected flex_alert_margin_pct >= eea_watch_margin_pct");
     }
-    c.range(
-        gp("alerts", "clear_hysteresis_pct"),
-        a.clear_hysteresis_pct,
-        0.0,
-        50.0,
-    );
-    let issue = parse_hhmm(&a.day_ahead_issue_time)
-        .map_err(|m| c.push(gp("alerts", "day_ahead_issue_time"), m))
-        .unwrap_or(0);
+    c.range(gp("alerts", "clear_hysteresis_pct"), a.clear_hysteresis_pct, 0.0, 50.0);
+    let issue =
+        parse_hhmm(&a.day_ahead_issue_time).map_err(|m| c.push(gp("alerts", "day_ahead_issue_time"), m)).unwrap_or(0);
     if issue >= 24 * 60 {
-        c.push(
-            gp("alerts", "day_ahead_issue_time"),
-            "expected a time before 24:00",
-        );
+        c.push(gp("alerts", "day_ahead_issue_time"), "expected a time before 24:00");
     }
-    let ws = parse_hhmm(&a.alert_window_start)
-        .map_err(|m| c.push(gp("alerts", "alert_window_start"), m))
-        .unwrap_or(0);
-    let we = parse_hhmm(&a.alert_window_end)
-        .map_err(|m| c.push(gp("alerts", "alert_window_end"), m))
-        .unwrap_or(24 * 60);
+    let ws = parse_hhmm(&a.alert_window_start).map_err(|m| c.push(gp("alerts", "alert_window_start"), m)).unwrap_or(0);
+    let we =
+        parse_hhmm(&a.alert_window_end).map_err(|m| c.push(gp("alerts", "alert_window_end"), m)).unwrap_or(24 * 60);
     if we <= ws {
-        c.push(
-            gp("alerts", "alert_window_end"),
-            "the alert window must end after it starts",
-        );
+        c.push(gp("alerts", "alert_window_end"), "the alert window must end after it starts");
     }
 
     // Programs.
     let (book_text, book_name) = match &s.program_book {
-        None => (
-            Ok(crate::programs::book::DEFAULT_BOOK.to_string()),
-            "builtin:sce".to_string(),
-        ),
-        Some(n) if n == "builtin:sce" => (
-            Ok(crate::programs::book::DEFAULT_BOOK.to_string()),
-            n.clone(),
-        ),
+        None => (Ok(crate::programs::book::DEFAULT_BOOK.to_string()), "builtin:sce".to_string()),
+        Some(n) if n == "builtin:sce" => (Ok(crate::programs::book::DEFAULT_BOOK.to_string()), n.clone()),
         Some(n) => (files.read(n), n.clone()),
     };
     let book = match book_text {
@@ -606,31 +436,20 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             }
         },
     };
-    let check_shares =
-        |c: &mut Checker, base: Vec<Seg>, m: &std::collections::BTreeMap<String, f64>| {
-            for (id, v) in m {
-                let mut p = base.clone();
-                p.push(Seg::Key(id.clone()));
-                if !book.programs.is_empty() && !book.programs.contains_key(id) {
-                    c.push(
-                        p,
-                        format!(
-                            "unknown program `{id}`: expected one of {}",
-                            book.ids().join(", ")
-                        ),
-                    );
-                } else {
-                    c.range(p, *v, 0.0, 1.0);
-                }
+    let check_shares = |c: &mut Checker, base: Vec<Seg>, m: &std::collections::BTreeMap<String, f64>| {
+        for (id, v) in m {
+            let mut p = base.clone();
+            p.push(Seg::Key(id.clone()));
+            if !book.programs.is_empty() && !book.programs.contains_key(id) {
+                c.push(p, format!("unknown program `{id}`: expected one of {}", book.ids().join(", ")));
+            } else {
+                c.range(p, *v, 0.0, 1.0);
             }
-        };
+        }
+    };
     check_shares(&mut c, vec![k("enrolment")], &s.enrolment);
     for (i, seg) in s.population.iter().enumerate() {
-        check_shares(
-            &mut c,
-            vec![k("population"), Seg::Index(i), k("enrolment")],
-            &seg.enrolment,
-        );
+        check_shares(&mut c, vec![k("population"), Seg::Index(i), k("enrolment")], &seg.enrolment);
     }
     let mut requests = vec![];
     if !book.programs.is_empty() {
@@ -644,17 +463,11 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     let mut orders = vec![];
     for (i, o) in s.governor_orders.iter().enumerate() {
         let at = |f: &str| vec![k("governor_orders"), Seg::Index(i), k(f)];
-        let st = parse_local_datetime(&o.start)
-            .map_err(|m| c.push(at("start"), m))
-            .ok();
-        let en = parse_local_datetime(&o.end)
-            .map_err(|m| c.push(at("end"), m))
-            .ok();
+        let st = parse_local_datetime(&o.start).map_err(|m| c.push(at("start"), m)).ok();
+        let en = parse_local_datetime(&o.end).map_err(|m| c.push(at("end"), m)).ok();
         if let (Some((sd, sm)), Some((ed, em)), Some(tz)) = (st, en, &tz) {
             match (local_utc(tz, sd, sm), local_utc(tz, ed, em)) {
-                (Ok(a), Ok(b)) if b > a => {
-                    orders.push((a, b, o.permits_prohibited_resources, o.overrides_dac))
-                }
+                (Ok(a), Ok(b)) if b > a => orders.push((a, b, o.permits_prohibited_resources, o.overrides_dac)),
                 _ => c.push(at("end"), "the order must end after it starts".to_string()),
             }
         }
@@ -663,36 +476,11 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         c.push(vec![k("behaviour"), k("channels")], m);
     }
     let bh = &s.behaviour;
-    c.range(
-        vec![k("behaviour"), k("fatigue_per_day")],
-        bh.fatigue_per_day,
-        0.0,
-        10.0,
-    );
-    c.range(
-        vec![k("behaviour"), k("rebound_share")],
-        bh.rebound_share,
-        0.0,
-        1.0,
-    );
-    c.range(
-        vec![k("behaviour"), k("rebound_hours")],
-        bh.rebound_hours,
-        0.01,
-        48.0,
-    );
-    c.range(
-        vec![k("behaviour"), k("manual_ramp_minutes")],
-        bh.manual_ramp_minutes,
-        0.0,
-        240.0,
-    );
-    c.range(
-        vec![k("behaviour"), k("auto_dr_reliability")],
-        bh.auto_dr_reliability,
-        0.0,
-        1.0,
-    );
+    c.range(vec![k("behaviour"), k("fatigue_per_day")], bh.fatigue_per_day, 0.0, 10.0);
+    c.range(vec![k("behaviour"), k("rebound_share")], bh.rebound_share, 0.0, 1.0);
+    c.range(vec![k("behaviour"), k("rebound_hours")], bh.rebound_hours, 0.01, 48.0);
+    c.range(vec![k("behaviour"), k("manual_ramp_minutes")], bh.manual_ramp_minutes, 0.0, 240.0);
+    c.range(vec![k("behaviour"), k("auto_dr_reliability")], bh.auto_dr_reliability, 0.0, 1.0);
 
     // Population.
     for (i, seg) in s.population.iter().enumerate() {
@@ -700,10 +488,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     }
     let total_agents: u64 = s.population.iter().map(|x| u64::from(x.agents)).sum();
     if total_agents > 50_000_000 {
-        c.push(
-            vec![k("population")],
-            format!("{total_agents} agents is more than this build supports (50,000,000)"),
-        );
+        c.push(vec![k("population")], format!("{total_agents} agents is more than this build supports (50,000,000)"));
     }
 
     if !c.errs.is_empty() {
@@ -739,10 +524,7 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
         c.push(p("agents"), "expected at least 1 agent");
     }
     if !(seg.customers.is_finite() && seg.customers > 0.0) {
-        c.push(
-            p("customers"),
-            format!("{}: expected a number of customers > 0", seg.customers),
-        );
+        c.push(p("customers"), format!("{}: expected a number of customers > 0", seg.customers));
     }
     if let Err(m) = seg.service_type.check() {
         c.push(p("service_type"), m);
@@ -769,26 +551,15 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
     ] {
         c.range(p2("devices", f), v, 0.0, 1.0);
     }
-    c.dist(
-        p2("devices", "generator_size_share"),
-        &dv.generator_size_share,
-        0.0,
-        5.0,
-    );
+    c.dist(p2("devices", "generator_size_share"), &dv.generator_size_share, 0.0, 5.0);
     c.dist(p2("devices", "battery_kwh"), &dv.battery_kwh, 0.0, 1e6);
     c.dist(p2("devices", "battery_kw"), &dv.battery_kw, 0.0, 1e6);
     match &seg.max_demand_kw {
         Some(d) => c.dist(p("max_demand_kw"), d, 0.0, 1e6),
-        None if matches!(
-            seg.class,
-            CustomerClass::Commercial | CustomerClass::Industrial
-        ) =>
-        {
-            c.push(
-                p("max_demand_kw"),
-                "required for commercial and industrial segments (a number or a distribution, kW)",
-            )
-        }
+        None if matches!(seg.class, CustomerClass::Commercial | CustomerClass::Industrial) => c.push(
+            p("max_demand_kw"),
+            "required for commercial and industrial segments (a number or a distribution, kW)",
+        ),
         None => {}
     }
     let ac = &seg.ac;
@@ -815,20 +586,14 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
                 c.dist(p2("building", f), d, 0.0, 1.0);
             }
             if b.design_temp_c <= b.balance_temp_c {
-                c.push(
-                    p2("building", "design_temp_c"),
-                    "expected design_temp_c > balance_temp_c",
-                );
+                c.push(p2("building", "design_temp_c"), "expected design_temp_c > balance_temp_c");
             }
             c.range(p2("building", "open_hour"), b.open_hour, 0.0, 24.0);
             c.range(p2("building", "close_hour"), b.close_hour, 0.0, 24.0);
             c.range(p2("building", "weekend_factor"), b.weekend_factor, 0.0, 1.0);
             c.range(p2("building", "noise_share"), b.noise_share, 0.0, 1.0);
         }
-        (Some(_), _) => c.push(
-            p("building"),
-            "building parameters apply to commercial and industrial segments only",
-        ),
+        (Some(_), _) => c.push(p("building"), "building parameters apply to commercial and industrial segments only"),
         (None, _) => {}
     }
     match (&seg.pump, seg.class) {
@@ -842,7 +607,9 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
             }
         }
         (Some(_), _) => c.push(p("pump"), "pump parameters apply to agricultural segments only"),
-        (None, CustomerClass::Agricultural) => c.push(p("pump"), "required for agricultural segments: [population.pump] with horsepower and hours_per_day"),
+        (None, CustomerClass::Agricultural) => {
+            c.push(p("pump"), "required for agricultural segments: [population.pump] with horsepower and hours_per_day")
+        }
         (None, _) => {}
     }
 }

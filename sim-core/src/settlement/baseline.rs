@@ -45,8 +45,7 @@ pub const DEFAULT_METHOD: &str = "ten-in-ten";
 pub const PRESET_NAMES: [&str; 2] = ["ten-in-ten", "five-of-ten-highest"];
 
 /// Header of the baseline CSV ([`to_csv`]).
-pub const CSV_HEADER: &str =
-    "hour_start,unadjusted_kw,adjustment,baseline_kw,actual_kw,reduction_kw";
+pub const CSV_HEADER: &str = "hour_start,unadjusted_kw,adjustment,baseline_kw,actual_kw,reduction_kw";
 
 /// Decimals of the numbers in the baseline CSV.
 pub const CSV_DECIMALS: usize = 4;
@@ -121,10 +120,7 @@ fn default_cap() -> f64 {
 
 impl Default for Adjustment {
     fn default() -> Self {
-        Adjustment::Multiplicative {
-            hours: default_adjustment_hours(),
-            cap: default_cap(),
-        }
+        Adjustment::Multiplicative { hours: default_adjustment_hours(), cap: default_cap() }
     }
 }
 
@@ -156,10 +152,7 @@ impl BaselineMethod {
     /// same day-of adjustment (H-4..H-2, cap 0.2). Weekend and holiday events use the same 4
     /// candidate days as `ten-in-ten` (5 highest of 4 keeps all 4).
     pub fn five_of_ten_highest() -> Self {
-        Self {
-            selection: Selection::Highest(5),
-            ..Self::ten_in_ten()
-        }
+        Self { selection: Selection::Highest(5), ..Self::ten_in_ten() }
     }
 
     /// The preset called `name` (one of [`PRESET_NAMES`]).
@@ -220,9 +213,7 @@ impl BaselineMethod {
                 return bad("adjustment.hours must name at least one hour".into());
             }
             if let Some(h) = hours.iter().find(|h| !(1..=24).contains(*h)) {
-                return bad(format!(
-                    "adjustment.hours are hours before the event start, 1 to 24; found {h}"
-                ));
+                return bad(format!("adjustment.hours are hours before the event start, 1 to 24; found {h}"));
             }
             let mut sorted = hours.clone();
             sorted.sort_unstable();
@@ -270,9 +261,7 @@ impl fmt::Display for DayKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             DayKind::Weekdays => "weekdays (not holidays, not excluded, with complete meter data)",
-            DayKind::WeekendOrHoliday => {
-                "weekend or holiday days (not excluded, with complete meter data)"
-            }
+            DayKind::WeekendOrHoliday => "weekend or holiday days (not excluded, with complete meter data)",
         })
     }
 }
@@ -302,9 +291,7 @@ impl fmt::Display for Purpose {
 #[derive(Clone, Debug, PartialEq, Error)]
 pub enum BaselineError {
     /// The event hours are not a range within the day.
-    #[error(
-        "the event hours {start}..{end} are not a range within the day: need 0 <= start hour < end hour <= 24"
-    )]
+    #[error("the event hours {start}..{end} are not a range within the day: need 0 <= start hour < end hour <= 24")]
     BadHourRange {
         /// First event hour.
         start: u32,
@@ -391,10 +378,7 @@ pub fn check_hour_range(start_hour: u32, end_hour: u32) -> Result<(), BaselineEr
     if start_hour < end_hour && end_hour <= 24 {
         Ok(())
     } else {
-        Err(BaselineError::BadHourRange {
-            start: start_hour,
-            end: end_hour,
-        })
+        Err(BaselineError::BadHourRange { start: start_hour, end: end_hour })
     }
 }
 
@@ -413,11 +397,7 @@ pub fn select_days(
     let (kind, want, needed) = if weekday_event {
         (DayKind::Weekdays, method.weekday_days, method.min_days)
     } else {
-        (
-            DayKind::WeekendOrHoliday,
-            method.weekend_days,
-            method.weekend_min_days,
-        )
+        (DayKind::WeekendOrHoliday, method.weekend_days, method.weekend_min_days)
     };
     let mut days = Vec::new();
     let mut d = event_date;
@@ -425,9 +405,7 @@ pub fn select_days(
         if days.len() >= want as usize {
             break;
         }
-        d = d
-            .yesterday()
-            .map_err(|_| BaselineError::DateRange(event_date))?;
+        d = d.yesterday().map_err(|_| BaselineError::DateRange(event_date))?;
         let similar = (day_type(d) == DayType::Weekday) == weekday_event;
         if similar && !excluded.contains(&d) && has_data(d) {
             days.push(d);
@@ -442,9 +420,7 @@ pub fn select_days(
             event_date,
             lookback: method.lookback_days,
             from: d,
-            to: event_date
-                .yesterday()
-                .map_err(|_| BaselineError::DateRange(event_date))?,
+            to: event_date.yesterday().map_err(|_| BaselineError::DateRange(event_date))?,
         });
     }
     days.reverse();
@@ -462,9 +438,7 @@ pub fn highest_days(days: &[Date], count: usize, energy: impl Fn(Date) -> f64) -
 
 /// kWh of `date` over the event hours `start_hour..end_hour` (hours it lacks count as zero).
 pub fn event_hours_kwh(data: &dyn HourlyKwh, date: Date, start_hour: u32, end_hour: u32) -> f64 {
-    (start_hour..end_hour)
-        .map(|h| data.kwh(date, h).unwrap_or(0.0))
-        .sum()
+    (start_hour..end_hour).map(|h| data.kwh(date, h).unwrap_or(0.0)).sum()
 }
 
 /// The baseline days of an event, oldest first: [`select_days`], then the method's [`Selection`].
@@ -479,9 +453,9 @@ pub fn baseline_days(
     let candidates = select_days(method, event_date, excluded, |d| data.has_full_day(d))?;
     Ok(match method.selection {
         Selection::MostRecent => candidates,
-        Selection::Highest(n) => highest_days(&candidates, n as usize, |d| {
-            event_hours_kwh(data, d, start_hour, end_hour)
-        }),
+        Selection::Highest(n) => {
+            highest_days(&candidates, n as usize, |d| event_hours_kwh(data, d, start_hour, end_hour))
+        }
     })
 }
 
@@ -503,37 +477,21 @@ fn resolve(date: Date, rel: i32) -> Result<(Date, u32), BaselineError> {
     if rel >= 0 {
         Ok((date, rel as u32))
     } else {
-        let prev = date
-            .yesterday()
-            .map_err(|_| BaselineError::DateRange(date))?;
+        let prev = date.yesterday().map_err(|_| BaselineError::DateRange(date))?;
         Ok((prev, (rel + 24) as u32))
     }
 }
 
 /// The reading at `rel` hours after the start of `date`, or [`BaselineError::MissingHour`].
-fn reading(
-    data: &dyn HourlyKwh,
-    date: Date,
-    rel: i32,
-    purpose: Purpose,
-) -> Result<f64, BaselineError> {
+fn reading(data: &dyn HourlyKwh, date: Date, rel: i32, purpose: Purpose) -> Result<f64, BaselineError> {
     let (d, hour) = resolve(date, rel)?;
-    data.kwh(d, hour).ok_or(BaselineError::MissingHour {
-        date: d,
-        hour,
-        purpose,
-    })
+    data.kwh(d, hour).ok_or(BaselineError::MissingHour { date: d, hour, purpose })
 }
 
 /// Mean over `days` of the reading `rel` hours after each day's start. A day whose clock lacks
 /// the hour (the spring-forward gap on a complete day) is left out of the mean; any other missing
 /// reading is an error.
-fn mean_over_days(
-    data: &dyn HourlyKwh,
-    days: &[Date],
-    rel: i32,
-    purpose: Purpose,
-) -> Result<f64, BaselineError> {
+fn mean_over_days(data: &dyn HourlyKwh, days: &[Date], rel: i32, purpose: Purpose) -> Result<f64, BaselineError> {
     let mut sum = 0.0;
     let mut n = 0_u32;
     let mut first_missing = None;
@@ -548,23 +506,13 @@ fn mean_over_days(
                 first_missing.get_or_insert((d, hour));
             }
             None => {
-                return Err(BaselineError::MissingHour {
-                    date: d,
-                    hour,
-                    purpose,
-                });
+                return Err(BaselineError::MissingHour { date: d, hour, purpose });
             }
         }
     }
     match (n, first_missing) {
-        (0, Some((date, hour))) => Err(BaselineError::MissingHour {
-            date,
-            hour,
-            purpose,
-        }),
-        (0, None) => Err(BaselineError::InvalidMethod(
-            "no baseline days were selected".into(),
-        )),
+        (0, Some((date, hour))) => Err(BaselineError::MissingHour { date, hour, purpose }),
+        (0, None) => Err(BaselineError::InvalidMethod("no baseline days were selected".into())),
         _ => Ok(sum / f64::from(n)),
     }
 }
@@ -588,9 +536,7 @@ pub fn compute(
         .collect::<Result<Vec<f64>, _>>()?;
     let adjustment_hours: Vec<i32> = match &method.adjustment {
         Adjustment::None => vec![],
-        Adjustment::Multiplicative { hours, .. } => {
-            hours.iter().map(|&o| start - o as i32).collect()
-        }
+        Adjustment::Multiplicative { hours, .. } => hours.iter().map(|&o| start - o as i32).collect(),
     };
     let observed = adjustment_hours
         .iter()
@@ -626,21 +572,13 @@ pub fn compute(
             })
         })
         .collect::<Result<Vec<_>, BaselineError>>()?;
-    Ok(Baseline {
-        days,
-        adjustment: ratio,
-        rows,
-    })
+    Ok(Baseline { days, adjustment: ratio, rows })
 }
 
 /// A number with [`CSV_DECIMALS`] decimals, without a minus sign on zero.
 fn fixed(x: f64) -> String {
     let s = format!("{x:.CSV_DECIMALS$}");
-    if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
+    if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') { s[1..].to_string() } else { s }
 }
 
 /// The rows as CSV text: [`CSV_HEADER`], then one line per row with numbers to [`CSV_DECIMALS`]
@@ -649,13 +587,7 @@ pub fn to_csv(rows: &[BaselineRow]) -> String {
     let mut out = String::from(CSV_HEADER);
     out.push('\n');
     for r in rows {
-        let nums = [
-            r.unadjusted_kw,
-            r.adjustment,
-            r.baseline_kw,
-            r.actual_kw,
-            r.reduction_kw,
-        ];
+        let nums = [r.unadjusted_kw, r.adjustment, r.baseline_kw, r.actual_kw, r.reduction_kw];
         out.push_str(&r.hour_start());
         for x in nums {
             out.push(',');
@@ -762,16 +694,7 @@ mod tests {
             .collect(); // Sep 5 back to Jul 30
         let got = select_days(&m, event, &excluded, all_days).unwrap();
         // Weekdays Jul 25-29 are within 45 days; Jul 22 (46 days back) is not.
-        assert_eq!(
-            got,
-            dates(&[
-                (2022, 7, 25),
-                (2022, 7, 26),
-                (2022, 7, 27),
-                (2022, 7, 28),
-                (2022, 7, 29)
-            ])
-        );
+        assert_eq!(got, dates(&[(2022, 7, 25), (2022, 7, 26), (2022, 7, 27), (2022, 7, 28), (2022, 7, 29)]));
         assert!(got.iter().all(|d| *d >= first_allowed));
     }
 
@@ -810,10 +733,7 @@ mod tests {
         let m = BaselineMethod::ten_in_ten();
         // Sunday 2022-09-04: Sat Sep 3, then Aug 28, 27, 21.
         let got = select_days(&m, date(2022, 9, 4), &[], all_days).unwrap();
-        assert_eq!(
-            got,
-            dates(&[(2022, 8, 21), (2022, 8, 27), (2022, 8, 28), (2022, 9, 3)])
-        );
+        assert_eq!(got, dates(&[(2022, 8, 21), (2022, 8, 27), (2022, 8, 28), (2022, 9, 3)]));
     }
 
     #[test]
@@ -821,10 +741,7 @@ mod tests {
         let m = BaselineMethod::ten_in_ten();
         // Saturday 2022-07-09: Mon Jul 4 (Independence Day), Sun Jul 3, Sat Jul 2, Sun Jun 26.
         let got = select_days(&m, date(2022, 7, 9), &[], all_days).unwrap();
-        assert_eq!(
-            got,
-            dates(&[(2022, 6, 26), (2022, 7, 2), (2022, 7, 3), (2022, 7, 4)])
-        );
+        assert_eq!(got, dates(&[(2022, 6, 26), (2022, 7, 2), (2022, 7, 3), (2022, 7, 4)]));
     }
 
     #[test]
@@ -832,25 +749,14 @@ mod tests {
         let m = BaselineMethod::ten_in_ten();
         // Labor Day 2022-09-05 with Sep 3 excluded: Sep 4, Aug 28, 27, 21.
         let got = select_days(&m, date(2022, 9, 5), &[date(2022, 9, 3)], all_days).unwrap();
-        assert_eq!(
-            got,
-            dates(&[(2022, 8, 21), (2022, 8, 27), (2022, 8, 28), (2022, 9, 4)])
-        );
+        assert_eq!(got, dates(&[(2022, 8, 21), (2022, 8, 27), (2022, 8, 28), (2022, 9, 4)]));
     }
 
     #[test]
     fn fewer_than_four_weekend_days_is_an_error() {
         let m = BaselineMethod::ten_in_ten();
         let e = select_days(&m, date(2022, 9, 4), &[], |d| d >= date(2022, 8, 22)).unwrap_err();
-        assert!(matches!(
-            e,
-            BaselineError::TooFewDays {
-                found: 3,
-                needed: 4,
-                kind: DayKind::WeekendOrHoliday,
-                ..
-            }
-        ));
+        assert!(matches!(e, BaselineError::TooFewDays { found: 3, needed: 4, kind: DayKind::WeekendOrHoliday, .. }));
     }
 
     #[test]
@@ -862,10 +768,7 @@ mod tests {
             3 => 5.0,
             _ => 1.0,
         };
-        assert_eq!(
-            highest_days(&days, 2, energy),
-            dates(&[(2022, 8, 2), (2022, 8, 3)])
-        );
+        assert_eq!(highest_days(&days, 2, energy), dates(&[(2022, 8, 2), (2022, 8, 3)]));
         assert_eq!(highest_days(&days, 9, energy), days);
     }
 
@@ -874,13 +777,7 @@ mod tests {
         let event = date(2022, 9, 6);
         let mut m = flat(date(2022, 7, 1), event, 1.0);
         // Make five of the ten candidate weekdays heavy in the event hours 16-20 only.
-        let heavy = dates(&[
-            (2022, 8, 22),
-            (2022, 8, 24),
-            (2022, 8, 26),
-            (2022, 8, 30),
-            (2022, 9, 1),
-        ]);
+        let heavy = dates(&[(2022, 8, 22), (2022, 8, 24), (2022, 8, 26), (2022, 8, 30), (2022, 9, 1)]);
         for d in &heavy {
             m.get_mut(d).unwrap()[16..21].fill(3.0);
         }
@@ -985,10 +882,7 @@ mod tests {
         let event = date(2022, 9, 6);
         let mut m = flat(date(2022, 7, 1), event, 1.0);
         m.get_mut(&event).unwrap()[13] = 9.0;
-        let method = BaselineMethod {
-            adjustment: Adjustment::None,
-            ..BaselineMethod::ten_in_ten()
-        };
+        let method = BaselineMethod { adjustment: Adjustment::None, ..BaselineMethod::ten_in_ten() };
         let b = compute(&method, &m, event, 16, 17, &[]).unwrap();
         assert_eq!(b.adjustment, 1.0);
         assert!(method.with_cap(0.3).is_err());
@@ -1014,14 +908,7 @@ mod tests {
         assert_eq!(b.days.first(), Some(&date(2022, 8, 22)));
         m.remove(&date(2022, 8, 21));
         let e = compute(&BaselineMethod::ten_in_ten(), &m, event, 2, 4, &[]).unwrap_err();
-        assert_eq!(
-            e,
-            BaselineError::MissingHour {
-                date: date(2022, 8, 21),
-                hour: 22,
-                purpose: Purpose::Adjustment
-            }
-        );
+        assert_eq!(e, BaselineError::MissingHour { date: date(2022, 8, 21), hour: 22, purpose: Purpose::Adjustment });
     }
 
     #[test]
@@ -1041,10 +928,7 @@ mod tests {
         let event = date(2022, 9, 6);
         let m = flat(date(2022, 7, 1), date(2022, 9, 5), 1.0);
         let e = compute(&BaselineMethod::ten_in_ten(), &m, event, 16, 21, &[]).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "no complete meter reading for 2022-09-06 16:00, needed for the event hours"
-        );
+        assert_eq!(e.to_string(), "no complete meter reading for 2022-09-06 16:00, needed for the event hours");
     }
 
     #[test]
@@ -1053,23 +937,16 @@ mod tests {
             let m = BaselineMethod::preset(name).unwrap();
             m.validate().unwrap();
         }
-        assert_eq!(
-            BaselineMethod::preset(DEFAULT_METHOD),
-            Some(BaselineMethod::default())
-        );
-        assert_eq!(
-            BaselineMethod::preset("five-of-ten-highest").map(|m| m.selection),
-            Some(Selection::Highest(5))
-        );
+        assert_eq!(BaselineMethod::preset(DEFAULT_METHOD), Some(BaselineMethod::default()));
+        assert_eq!(BaselineMethod::preset("five-of-ten-highest").map(|m| m.selection), Some(Selection::Highest(5)));
         assert_eq!(BaselineMethod::preset("10-in-10"), None);
     }
 
     #[test]
     fn a_book_can_override_some_fields_and_unknown_fields_are_refused() {
-        let m: BaselineMethod = toml::from_str(
-            "selection = { highest = 5 }\nadjustment = { kind = \"multiplicative\", cap = 0.4 }\n",
-        )
-        .unwrap();
+        let m: BaselineMethod =
+            toml::from_str("selection = { highest = 5 }\nadjustment = { kind = \"multiplicative\", cap = 0.4 }\n")
+                .unwrap();
         assert_eq!(m.selection, Selection::Highest(5));
         assert_eq!(m.cap(), Some(0.4));
         assert_eq!(m.lookback_days, 45);
@@ -1078,37 +955,20 @@ mod tests {
         let recent: BaselineMethod = toml::from_str("selection = \"most_recent\"").unwrap();
         assert_eq!(recent, BaselineMethod::ten_in_ten());
         assert!(toml::from_str::<BaselineMethod>("lookback = 30").is_err());
-        assert!(
-            toml::from_str::<BaselineMethod>(
-                "adjustment = { kind = \"multiplicative\", caps = 1 }"
-            )
-            .is_err()
-        );
+        assert!(toml::from_str::<BaselineMethod>("adjustment = { kind = \"multiplicative\", caps = 1 }").is_err());
     }
 
     #[test]
     fn an_impossible_method_is_refused() {
         let bad = [
+            BaselineMethod { min_days: 11, ..BaselineMethod::ten_in_ten() },
+            BaselineMethod { selection: Selection::Highest(0), ..BaselineMethod::ten_in_ten() },
             BaselineMethod {
-                min_days: 11,
+                adjustment: Adjustment::Multiplicative { hours: vec![0], cap: 0.2 },
                 ..BaselineMethod::ten_in_ten()
             },
             BaselineMethod {
-                selection: Selection::Highest(0),
-                ..BaselineMethod::ten_in_ten()
-            },
-            BaselineMethod {
-                adjustment: Adjustment::Multiplicative {
-                    hours: vec![0],
-                    cap: 0.2,
-                },
-                ..BaselineMethod::ten_in_ten()
-            },
-            BaselineMethod {
-                adjustment: Adjustment::Multiplicative {
-                    hours: vec![3, 3],
-                    cap: 0.2,
-                },
+                adjustment: Adjustment::Multiplicative { hours: vec![3, 3], cap: 0.2 },
                 ..BaselineMethod::ten_in_ten()
             },
         ];

@@ -196,24 +196,13 @@ fn wall_text(date: Date, minute: u32) -> String {
 /// Whether local `hour` exists on `date` (false only inside a spring-forward gap).
 fn hour_exists(tz: &TimeZone, date: Date, hour: u32) -> bool {
     let dt = date.at(hour as i8, 0, 0, 0);
-    !matches!(
-        tz.to_ambiguous_timestamp(dt).offset(),
-        AmbiguousOffset::Gap { .. }
-    )
+    !matches!(tz.to_ambiguous_timestamp(dt).offset(), AmbiguousOffset::Gap { .. })
 }
 
 /// Parses one data line (fields, time, kWh) and places it in absolute time. In the fall-back
 /// fold the earlier instant is taken unless the previous reading is already at or past it.
-fn parse_line(
-    tz: &TimeZone,
-    line_no: usize,
-    line: &str,
-    prev_utc: Option<i64>,
-) -> Result<Reading, MeterError> {
-    let err = |kind| MeterError {
-        line: line_no,
-        kind,
-    };
+fn parse_line(tz: &TimeZone, line_no: usize, line: &str, prev_utc: Option<i64>) -> Result<Reading, MeterError> {
+    let err = |kind| MeterError { line: line_no, kind };
     let fields: Vec<&str> = line.split(',').map(str::trim).collect();
     let [start, kwh] = fields[..] else {
         return Err(err(MeterErrorKind::Fields(fields.len())));
@@ -244,35 +233,19 @@ fn parse_line(
         }
     }
     .map_err(|_| nonexistent())?;
-    Ok(Reading {
-        line: line_no,
-        utc_s: ts.as_second(),
-        date,
-        minute,
-        kwh: kwh_value,
-    })
+    Ok(Reading { line: line_no, utc_s: ts.as_second(), date, minute, kwh: kwh_value })
 }
 
 /// Parses a meter file whose times are local wall-clock times in `tz`.
 pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l))
-        .filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
     let Some((header_line, header)) = lines.next() else {
-        return Err(MeterError {
-            line: 1,
-            kind: MeterErrorKind::Empty,
-        });
+        return Err(MeterError { line: 1, kind: MeterErrorKind::Empty });
     };
     let header_fields: Vec<&str> = header.split(',').map(str::trim).collect();
     if header_fields != ["start", "kwh"] {
-        return Err(MeterError {
-            line: header_line,
-            kind: MeterErrorKind::Header(header.trim().to_string()),
-        });
+        return Err(MeterError { line: header_line, kind: MeterErrorKind::Header(header.trim().to_string()) });
     }
 
     let mut readings: Vec<Reading> = Vec::new();
@@ -280,10 +253,7 @@ pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError
     for (line_no, line) in lines {
         let prev = readings.last();
         let r = parse_line(tz, line_no, line, prev.map(|p| p.utc_s))?;
-        let err = |kind| MeterError {
-            line: line_no,
-            kind,
-        };
+        let err = |kind| MeterError { line: line_no, kind };
         if let Some(p) = prev {
             let diff = r.utc_s - p.utc_s;
             if diff <= 0 {
@@ -306,9 +276,7 @@ pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError
                 }
             };
             if step == 3600 && !r.minute.is_multiple_of(60) {
-                return Err(err(MeterErrorKind::OffHourlyGrid(wall_text(
-                    r.date, r.minute,
-                ))));
+                return Err(err(MeterErrorKind::OffHourlyGrid(wall_text(r.date, r.minute))));
             }
             if diff != step {
                 let count = diff / step - 1;
@@ -324,15 +292,9 @@ pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError
         readings.push(r);
     }
     let (Some(first), Some(last)) = (readings.first(), readings.last()) else {
-        return Err(MeterError {
-            line: header_line,
-            kind: MeterErrorKind::NoReadings,
-        });
+        return Err(MeterError { line: header_line, kind: MeterErrorKind::NoReadings });
     };
-    let (first, last) = (
-        wall_text(first.date, first.minute),
-        wall_text(last.date, last.minute),
-    );
+    let (first, last) = (wall_text(first.date, first.minute), wall_text(last.date, last.minute));
     // A single reading on the hour is read as hourly.
     let interval_minutes = match step_s {
         Some(s) => (s / 60) as u32,
@@ -357,13 +319,7 @@ pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError
                 h.kwh += r.kwh;
                 h.parts += 1;
             }
-            _ => hours.push(Hour {
-                key,
-                date: r.date,
-                hour: r.minute / 60,
-                kwh: r.kwh,
-                parts: 1,
-            }),
+            _ => hours.push(Hour { key, date: r.date, hour: r.minute / 60, kwh: r.kwh, parts: 1 }),
         }
     }
 
@@ -374,33 +330,19 @@ pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError
         slot.0 += h.kwh;
         slot.1 += 1;
     }
-    let days: BTreeMap<Date, [Option<f64>; 24]> = sums
-        .into_iter()
-        .map(|(d, s)| (d, s.map(|(sum, n)| (n > 0).then(|| sum / f64::from(n)))))
-        .collect();
+    let days: BTreeMap<Date, [Option<f64>; 24]> =
+        sums.into_iter().map(|(d, s)| (d, s.map(|(sum, n)| (n > 0).then(|| sum / f64::from(n))))).collect();
     let full_days = days
         .iter()
         .filter(|(d, hrs)| (0..24).all(|h| hrs[h as usize].is_some() || !hour_exists(tz, **d, h)))
         .map(|(d, _)| *d)
         .collect();
-    Ok(MeterData {
-        interval_minutes,
-        days,
-        full_days,
-        first,
-        last,
-        readings: readings.len(),
-    })
+    Ok(MeterData { interval_minutes, days, full_days, first, last, readings: readings.len() })
 }
 
 /// The error for a reading at or before the previous one: a duplicate when its interval is
 /// already in the file, otherwise out of order.
-fn ordering_error(
-    readings: &[Reading],
-    r: &Reading,
-    step_s: Option<i64>,
-    tz: &TimeZone,
-) -> MeterErrorKind {
+fn ordering_error(readings: &[Reading], r: &Reading, step_s: Option<i64>, tz: &TimeZone) -> MeterErrorKind {
     // Readings so far are contiguous, so an interval's position follows from its time.
     let first = readings.first().map_or(r.utc_s, |f| f.utc_s);
     let step = step_s.unwrap_or(900);
@@ -410,10 +352,7 @@ fn ordering_error(
         .flatten()
         .filter(|e| e.utc_s == r.utc_s);
     match (earlier, readings.last()) {
-        (Some(e), _) => MeterErrorKind::Duplicate {
-            time: local_text(tz, r.utc_s),
-            first_line: e.line,
-        },
+        (Some(e), _) => MeterErrorKind::Duplicate { time: local_text(tz, r.utc_s), first_line: e.line },
         (None, Some(p)) => MeterErrorKind::OutOfOrder {
             time: wall_text(r.date, r.minute),
             prev: wall_text(p.date, p.minute),
@@ -429,9 +368,7 @@ mod tests {
     use jiff::civil::date;
 
     fn hourly_day(d: &str, kwh: impl Fn(u32) -> f64) -> String {
-        (0..24)
-            .map(|h| format!("{d} {h:02}:00,{}\n", kwh(h)))
-            .collect()
+        (0..24).map(|h| format!("{d} {h:02}:00,{}\n", kwh(h))).collect()
     }
 
     fn err_of(text: &str) -> MeterError {
@@ -506,9 +443,8 @@ mod tests {
         );
         let e = err_of("start,kwh\n2022-09-06 10:00,1\n2022-09-06 10:15,1\n2022-09-06 11:00,1\n");
         assert!(
-            e.to_string().contains(
-                "missing reading for 2022-09-06 10:30 (2 intervals missing, up to 2022-09-06 10:45)"
-            ),
+            e.to_string()
+                .contains("missing reading for 2022-09-06 10:30 (2 intervals missing, up to 2022-09-06 10:45)"),
             "{e}"
         );
     }
@@ -517,28 +453,16 @@ mod tests {
     fn a_duplicate_names_both_lines() {
         let e = err_of("start,kwh\n2022-09-06 10:00,1\n2022-09-06 11:00,1\n2022-09-06 11:00,2\n");
         assert_eq!(e.line, 4);
-        assert_eq!(
-            e.kind,
-            MeterErrorKind::Duplicate {
-                time: "2022-09-06 11:00".into(),
-                first_line: 3
-            }
-        );
+        assert_eq!(e.kind, MeterErrorKind::Duplicate { time: "2022-09-06 11:00".into(), first_line: 3 });
         let e = err_of("start,kwh\n2022-09-06 10:00,1\n2022-09-06 10:00,1\n");
-        assert_eq!(
-            (e.line, e.kind.to_string().contains("first on line 2")),
-            (3, true)
-        );
+        assert_eq!((e.line, e.kind.to_string().contains("first on line 2")), (3, true));
     }
 
     #[test]
     fn a_reading_out_of_order_is_refused() {
         let e = err_of("start,kwh\n2022-09-06 10:00,1\n2022-09-06 11:00,1\n2022-09-06 09:00,1\n");
         assert_eq!(e.line, 4);
-        assert!(matches!(
-            e.kind,
-            MeterErrorKind::OutOfOrder { prev_line: 3, .. }
-        ));
+        assert!(matches!(e.kind, MeterErrorKind::OutOfOrder { prev_line: 3, .. }));
     }
 
     #[test]
@@ -553,44 +477,27 @@ mod tests {
     #[test]
     fn negative_kwh_is_refused() {
         let e = err_of("start,kwh\n2022-09-06 10:00,-0.5\n");
-        assert_eq!(
-            (e.line, e.kind),
-            (2, MeterErrorKind::Negative("-0.5".into()))
-        );
+        assert_eq!((e.line, e.kind), (2, MeterErrorKind::Negative("-0.5".into())));
     }
 
     #[test]
     fn bad_times_and_field_counts_name_the_line() {
-        assert!(matches!(
-            err_of("start,kwh\n2022-09-06 10:07,1\n").kind,
-            MeterErrorKind::OffGrid(_)
-        ));
-        assert!(matches!(
-            err_of("start,kwh\n2022-09-06,1\n").kind,
-            MeterErrorKind::Start(_)
-        ));
-        assert_eq!(
-            err_of("start,kwh\n2022-09-06 10:00,1,2\n").kind,
-            MeterErrorKind::Fields(3)
-        );
+        assert!(matches!(err_of("start,kwh\n2022-09-06 10:07,1\n").kind, MeterErrorKind::OffGrid(_)));
+        assert!(matches!(err_of("start,kwh\n2022-09-06,1\n").kind, MeterErrorKind::Start(_)));
+        assert_eq!(err_of("start,kwh\n2022-09-06 10:00,1,2\n").kind, MeterErrorKind::Fields(3));
     }
 
     #[test]
     fn a_quarter_hour_in_an_hourly_file_is_off_its_grid() {
         let e = err_of("start,kwh\n2022-09-06 10:00,1\n2022-09-06 11:00,1\n2022-09-06 11:15,1\n");
-        assert_eq!(
-            (e.line, e.kind),
-            (4, MeterErrorKind::OffHourlyGrid("2022-09-06 11:15".into()))
-        );
+        assert_eq!((e.line, e.kind), (4, MeterErrorKind::OffHourlyGrid("2022-09-06 11:15".into())));
         let e = err_of("start,kwh\n2022-09-06 10:00,1\n2022-09-06 10:30,1\n");
         assert_eq!((e.line, e.kind), (3, MeterErrorKind::Interval(30)));
     }
 
     #[test]
     fn crlf_line_ends_a_bom_and_blank_lines_are_accepted() {
-        let m =
-            parse_meter("\u{feff}start,kwh\r\n2022-09-06 10:00,1\r\n\r\n2022-09-06 11:00,2\r\n")
-                .unwrap();
+        let m = parse_meter("\u{feff}start,kwh\r\n2022-09-06 10:00,1\r\n\r\n2022-09-06 11:00,2\r\n").unwrap();
         assert_eq!(m.kwh(date(2022, 9, 6), 11), Some(2.0));
     }
 
@@ -605,10 +512,7 @@ mod tests {
         assert_eq!(m.kwh(date(2022, 3, 13), 2), None);
         assert!(m.has_full_day(date(2022, 3, 13)));
         let e = err_of("start,kwh\n2022-03-13 01:00,1\n2022-03-13 02:00,1\n");
-        assert_eq!(
-            (e.line, e.kind),
-            (3, MeterErrorKind::Nonexistent("2022-03-13 02:00".into()))
-        );
+        assert_eq!((e.line, e.kind), (3, MeterErrorKind::Nonexistent("2022-03-13 02:00".into())));
     }
 
     #[test]
@@ -617,11 +521,7 @@ mod tests {
         let mut text = String::from("start,kwh\n");
         for h in [0, 1, 1, 2] {
             for q in 0..4 {
-                let kwh = if h == 1 && text.contains("01:45") {
-                    0.5
-                } else {
-                    0.25
-                };
+                let kwh = if h == 1 && text.contains("01:45") { 0.5 } else { 0.25 };
                 text.push_str(&format!("2022-11-06 {h:02}:{:02},{kwh}\n", q * 15));
             }
         }
@@ -632,10 +532,7 @@ mod tests {
         // A third run of the hour is a duplicate.
         let e = err_of("start,kwh\n2022-11-06 01:00,1\n2022-11-06 01:00,1\n2022-11-06 01:00,1\n");
         assert_eq!(e.line, 4);
-        assert!(matches!(
-            e.kind,
-            MeterErrorKind::Duplicate { first_line: 3, .. }
-        ));
+        assert!(matches!(e.kind, MeterErrorKind::Duplicate { first_line: 3, .. }));
     }
 
     #[test]

@@ -1,4 +1,10 @@
 //! Settlement: baselines, payments and penalties.
 
+pub mod accumulate;
 pub mod baseline;
 pub mod meter;
+pub mod money;
+pub mod settle;
+
+pub use accumulate::{Portfolio, SettlementAcc, init_settlement, settlement_system};
+pub use settle::{SETTLEMENT_HEADER, SettlementRow, settle, settlement_csv};

@@ -45,40 +45,12 @@ pub enum HolidayRule {
 /// The SCE holidays, by name and rule.
 pub const SCE_HOLIDAYS: [(&str, HolidayRule); 8] = [
     ("New Year's Day", HolidayRule::Fixed { month: 1, day: 1 }),
-    (
-        "Presidents' Day",
-        HolidayRule::Nth {
-            month: 2,
-            nth: 3,
-            weekday: Weekday::Monday,
-        },
-    ),
-    (
-        "Memorial Day",
-        HolidayRule::Nth {
-            month: 5,
-            nth: -1,
-            weekday: Weekday::Monday,
-        },
-    ),
+    ("Presidents' Day", HolidayRule::Nth { month: 2, nth: 3, weekday: Weekday::Monday }),
+    ("Memorial Day", HolidayRule::Nth { month: 5, nth: -1, weekday: Weekday::Monday }),
     ("Independence Day", HolidayRule::Fixed { month: 7, day: 4 }),
-    (
-        "Labor Day",
-        HolidayRule::Nth {
-            month: 9,
-            nth: 1,
-            weekday: Weekday::Monday,
-        },
-    ),
+    ("Labor Day", HolidayRule::Nth { month: 9, nth: 1, weekday: Weekday::Monday }),
     ("Veterans Day", HolidayRule::Fixed { month: 11, day: 11 }),
-    (
-        "Thanksgiving Day",
-        HolidayRule::Nth {
-            month: 11,
-            nth: 4,
-            weekday: Weekday::Thursday,
-        },
-    ),
+    ("Thanksgiving Day", HolidayRule::Nth { month: 11, nth: 4, weekday: Weekday::Thursday }),
     ("Christmas Day", HolidayRule::Fixed { month: 12, day: 25 }),
 ];
 
@@ -86,39 +58,25 @@ fn observed(year: i16, rule: HolidayRule) -> Option<Date> {
     match rule {
         HolidayRule::Fixed { month, day } => {
             let d = Date::new(year, month, day).ok()?;
-            if d.weekday() == Weekday::Sunday {
-                d.tomorrow().ok()
-            } else {
-                Some(d)
-            }
+            if d.weekday() == Weekday::Sunday { d.tomorrow().ok() } else { Some(d) }
         }
-        HolidayRule::Nth {
-            month,
-            nth,
-            weekday,
-        } => Date::new(year, month, 1)
-            .ok()?
-            .nth_weekday_of_month(nth, weekday)
-            .ok(),
+        HolidayRule::Nth { month, nth, weekday } => {
+            Date::new(year, month, 1).ok()?.nth_weekday_of_month(nth, weekday).ok()
+        }
     }
 }
 
 /// The observed holidays of a year, in date order, with their names.
 pub fn holidays_in_year(year: i16) -> Vec<(Date, &'static str)> {
-    let mut v: Vec<(Date, &'static str)> = SCE_HOLIDAYS
-        .iter()
-        .filter_map(|(name, rule)| observed(year, *rule).map(|d| (d, *name)))
-        .collect();
+    let mut v: Vec<(Date, &'static str)> =
+        SCE_HOLIDAYS.iter().filter_map(|(name, rule)| observed(year, *rule).map(|d| (d, *name))).collect();
     v.sort();
     v
 }
 
 /// The name of the holiday observed on `date`, if any.
 pub fn holiday_name(date: Date) -> Option<&'static str> {
-    SCE_HOLIDAYS
-        .iter()
-        .find(|(_, rule)| observed(date.year(), *rule) == Some(date))
-        .map(|(n, _)| *n)
+    SCE_HOLIDAYS.iter().find(|(_, rule)| observed(date.year(), *rule) == Some(date)).map(|(n, _)| *n)
 }
 
 /// Whether `date` is an observed SCE holiday.

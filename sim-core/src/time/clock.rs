@@ -22,14 +22,27 @@ pub fn day_number(d: Date) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The civil date of a day number (days since 1970-01-01; H. Hinnant's `civil_from_days`).
+pub fn date_of_day(days: i64) -> Date {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date::new(y as i16, m as i8, d as i8).unwrap_or(Date::MIN)
+}
+
 /// Parses `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Result<Date, String> {
     let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     if !ok {
         return Err(format!("`{s}` is not a date: expected YYYY-MM-DD"));
     }
-    s.parse::<Date>()
-        .map_err(|e| format!("`{s}` is not a valid date: {e}"))
+    s.parse::<Date>().map_err(|e| format!("`{s}` is not a valid date: {e}"))
 }
 
 /// Parses `HH:MM` (00:00 to 24:00) to minutes after midnight.
@@ -106,12 +119,7 @@ impl LocalStamp {
 
     /// Local `YYYY-MM-DD HH:MM`.
     pub fn local_text(&self) -> String {
-        format!(
-            "{} {:02}:{:02}",
-            self.date,
-            self.minute_of_day / 60,
-            self.minute_of_day % 60
-        )
+        format!("{} {:02}:{:02}", self.date, self.minute_of_day / 60, self.minute_of_day % 60)
     }
 }
 
@@ -141,14 +149,7 @@ impl Clock {
         }
         let steps_total = ((end - start) / step_s) as u64;
         let now = stamp(&tz, start)?;
-        Ok(Self {
-            tz,
-            step_minutes,
-            step: 0,
-            steps_total,
-            start_utc_s: start,
-            now,
-        })
+        Ok(Self { tz, step_minutes, step: 0, steps_total, start_utc_s: start, now })
     }
 
     /// Step length in hours.
@@ -194,10 +195,7 @@ impl Clock {
 
 fn local_to_utc(tz: &TimeZone, date: Date, minute_of_day: u32) -> Result<i64, String> {
     let dt: DateTime = date.at((minute_of_day / 60) as i8, (minute_of_day % 60) as i8, 0, 0);
-    let ts = tz
-        .to_ambiguous_timestamp(dt)
-        .earlier()
-        .map_err(|e| e.to_string())?;
+    let ts = tz.to_ambiguous_timestamp(dt).earlier().map_err(|e| e.to_string())?;
     Ok(ts.as_second())
 }
 
@@ -264,10 +262,10 @@ mod tests {
     fn day_numbers_match_the_unix_epoch() {
         assert_eq!(day_number(date(1970, 1, 1)), 0);
         assert_eq!(day_number(date(2022, 9, 6)), 19_241);
-        assert_eq!(
-            day_number(date(2000, 3, 1)) - day_number(date(2000, 2, 28)),
-            2
-        );
+        assert_eq!(day_number(date(2000, 3, 1)) - day_number(date(2000, 2, 28)), 2);
+        for d in [date(1970, 1, 1), date(2000, 2, 29), date(2022, 9, 6), date(2024, 12, 31), date(1969, 7, 20)] {
+            assert_eq!(date_of_day(day_number(d)), d);
+        }
     }
 
     #[test]
@@ -278,10 +276,7 @@ mod tests {
         assert!(parse_hhmm("16:60").is_err());
         assert!(parse_date("2022-9-6").is_err());
         assert!(parse_date("2022-02-30").is_err());
-        assert_eq!(
-            parse_local_datetime("2022-09-06 17:17").map(|x| x.1),
-            Ok(17 * 60 + 17)
-        );
+        assert_eq!(parse_local_datetime("2022-09-06 17:17").map(|x| x.1), Ok(17 * 60 + 17));
         assert!(parse_local_datetime("2022-09-06 24:00").is_err());
     }
 }

@@ -4,4 +4,4 @@ pub mod rules;
 mod systems;
 
 pub use rules::DailyTemps;
-pub use systems::{Weather, weather_system};
+pub use systems::{HISTORY_DAYS, Weather, weather_system};

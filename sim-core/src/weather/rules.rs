@@ -76,12 +76,7 @@ pub struct GeneratedDays {
 /// Anomalies follow an AR(1) process (persistence φ, stationary sd σ); heat waves start with the
 /// month's onset probability, last `min_days..=max_days`, and add a warm anomaly that ramps up on
 /// the first day and down on the last.
-pub fn generate_days<R: Rng + ?Sized>(
-    cfg: &StochasticWeather,
-    first: Date,
-    n: usize,
-    rng: &mut R,
-) -> GeneratedDays {
+pub fn generate_days<R: Rng + ?Sized>(cfg: &StochasticWeather, first: Date, n: usize, rng: &mut R) -> GeneratedDays {
     let phi = cfg.anomaly_persistence;
     let innov = libm::sqrt(1.0 - phi * phi);
     let mut a_hi = 0.0;
@@ -103,8 +98,7 @@ pub fn generate_days<R: Rng + ?Sized>(
         let onset_u: f64 = rng.random();
         let len_u: f64 = rng.random();
         let amp = cfg.heat_wave.amplitude_c.sample(rng);
-        if wave_left == 0 && onset_u < cfg.heat_wave.onset_prob_by_month[date.month() as usize - 1]
-        {
+        if wave_left == 0 && onset_u < cfg.heat_wave.onset_prob_by_month[date.month() as usize - 1] {
             let span = cfg.heat_wave.max_days - cfg.heat_wave.min_days + 1;
             wave_len = cfg.heat_wave.min_days + ((len_u * f64::from(span)) as u32).min(span - 1);
             wave_left = wave_len;
@@ -113,21 +107,13 @@ pub fn generate_days<R: Rng + ?Sized>(
         let mut extra = 0.0;
         if wave_left > 0 {
             let day_in = wave_len - wave_left; // 0-based
-            let ramp = if day_in == 0 || wave_left == 1 {
-                0.6
-            } else {
-                1.0
-            };
+            let ramp = if day_in == 0 || wave_left == 1 { 0.6 } else { 1.0 };
             extra = wave_amp * ramp;
             wave_left -= 1;
         }
         let hi = normal_on(&cfg.normal_high_c, date) + a_hi + extra;
-        let lo = (normal_on(&cfg.normal_low_c, date) + a_lo + extra * cfg.heat_wave.low_share)
-            .min(hi - 2.0);
-        out.days.push(DailyTemps {
-            high_c: hi,
-            low_c: lo,
-        });
+        let lo = (normal_on(&cfg.normal_low_c, date) + a_lo + extra * cfg.heat_wave.low_share).min(hi - 2.0);
+        out.days.push(DailyTemps { high_c: hi, low_c: lo });
         out.heat_wave.push(extra > 0.0);
     }
     out
@@ -147,9 +133,7 @@ mod tests {
 
     #[test]
     fn mid_month_takes_the_monthly_normal_and_month_ends_blend() {
-        let m = [
-            0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 110.0,
-        ];
+        let m = [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0, 110.0];
         // 15.5 of 31 days in July is exactly mid-month (day 16 at noon would be; day 16's 0.5 offset is 15.5/31).
         assert!((normal_on(&m, date(2022, 7, 16)) - 60.0).abs() < 1e-9);
         let end_july = normal_on(&m, date(2022, 7, 31));
@@ -159,23 +143,12 @@ mod tests {
 
     #[test]
     fn diurnal_shape_hits_low_at_six_and_high_at_fifteen_and_is_continuous() {
-        let d = DailyTemps {
-            high_c: 30.0,
-            low_c: 18.0,
-        };
+        let d = DailyTemps { high_c: 30.0, low_c: 18.0 };
         assert!((diurnal(29.0, d, 19.0, 6.0) - 18.0).abs() < 1e-12);
         assert!((diurnal(29.0, d, 19.0, 15.0) - 30.0).abs() < 1e-12);
         // Midnight from before equals midnight of the next day's formula with matching neighbours.
         let end = diurnal(29.0, d, 19.0, 23.999_999);
-        let next = diurnal(
-            30.0,
-            DailyTemps {
-                high_c: 31.0,
-                low_c: 19.0,
-            },
-            18.0,
-            0.0,
-        );
+        let next = diurnal(30.0, DailyTemps { high_c: 31.0, low_c: 19.0 }, 18.0, 0.0);
         assert!((end - next).abs() < 1e-4, "{end} vs {next}");
     }
 
@@ -199,32 +172,21 @@ mod tests {
             let g = generate_days(&cfg, date(2022, 5, 1), 184, &mut rng);
             // August is days 92..123 from May 1.
             aug_highs.extend(g.days[92..123].iter().map(|d| d.high_c));
-            waves += g.heat_wave.windows(2).filter(|w| !w[0] && w[1]).count()
-                + usize::from(g.heat_wave[0]);
+            waves += g.heat_wave.windows(2).filter(|w| !w[0] && w[1]).count() + usize::from(g.heat_wave[0]);
         }
         let mean = aug_highs.iter().sum::<f64>() / aug_highs.len() as f64;
         // August normal high 29.3 °C, plus the heat waves' contribution (about 0.5 °C).
         assert!((mean - 29.3).abs() < 1.2, "mean August high {mean}");
         let per_season = waves as f64 / f64::from(years);
-        assert!(
-            (1.0..=4.0).contains(&per_season),
-            "{per_season} heat waves a season"
-        );
-        let hot_days =
-            aug_highs.iter().filter(|h| **h > 35.0).count() as f64 / aug_highs.len() as f64;
-        assert!(
-            hot_days > 0.01 && hot_days < 0.15,
-            "share of August days above 35 °C: {hot_days}"
-        );
+        assert!((1.0..=4.0).contains(&per_season), "{per_season} heat waves a season");
+        let hot_days = aug_highs.iter().filter(|h| **h > 35.0).count() as f64 / aug_highs.len() as f64;
+        assert!(hot_days > 0.01 && hot_days < 0.15, "share of August days above 35 °C: {hot_days}");
     }
 
     #[test]
     fn no_heat_waves_when_onsets_are_zero() {
         let mut cfg = la();
-        cfg.heat_wave = HeatWaveConfig {
-            onset_prob_by_month: [0.0; 12],
-            ..HeatWaveConfig::default()
-        };
+        cfg.heat_wave = HeatWaveConfig { onset_prob_by_month: [0.0; 12], ..HeatWaveConfig::default() };
         let mut rng = ChaCha12Rng::seed_from_u64(2);
         let g = generate_days(&cfg, date(2022, 5, 1), 184, &mut rng);
         assert!(g.heat_wave.iter().all(|w| !w));

@@ -10,12 +10,11 @@ use bevy_ecs::prelude::*;
 enum Source {
     Days,
     Hourly(Vec<HourlyTemp>),
-    Sine {
-        mean_c: f64,
-        amplitude_c: f64,
-        peak_hour: f64,
-    },
+    Sine { mean_c: f64, amplitude_c: f64, peak_hour: f64 },
 }
+
+/// Days of weather kept before the run's first day: the settlement baselines look back 45 days.
+pub const HISTORY_DAYS: i64 = 46;
 
 /// Outdoor temperature (downtown Los Angeles) and the daily extremes around the run.
 #[derive(Resource, Clone, Debug)]
@@ -32,9 +31,10 @@ pub struct Weather {
 }
 
 impl Weather {
-    /// Builds the weather for a scenario: days from the day before the run to two days after.
+    /// Builds the weather for a scenario: days from [`HISTORY_DAYS`] before the run (the
+    /// settlement baselines' look-back) to two days after.
     pub fn new(scn: &ValidScenario, rng: &SimRng) -> Self {
-        let first = scn.first.yesterday().unwrap_or(scn.first);
+        let first = (0..HISTORY_DAYS).fold(scn.first, |d, _| d.yesterday().unwrap_or(d));
         let n = (day_number(scn.last) - day_number(first) + 3) as usize;
         let first_day = day_number(first);
         let mut frng = rng.fork("weather/forecast");
@@ -46,25 +46,13 @@ impl Weather {
             WeatherConfig::Replay(r) => {
                 let series = scn.weather_series.clone().unwrap_or_default();
                 let days = daily_extremes(&series, first_day, n, scn);
-                (
-                    r.forecast_error_sd_c,
-                    Source::Hourly(series),
-                    days,
-                    vec![false; n],
-                )
+                (r.forecast_error_sd_c, Source::Hourly(series), days, vec![false; n])
             }
             WeatherConfig::Sine(s) => {
-                let d = DailyTemps {
-                    high_c: s.mean_c + s.amplitude_c,
-                    low_c: s.mean_c - s.amplitude_c,
-                };
+                let d = DailyTemps { high_c: s.mean_c + s.amplitude_c, low_c: s.mean_c - s.amplitude_c };
                 (
                     0.0,
-                    Source::Sine {
-                        mean_c: s.mean_c,
-                        amplitude_c: s.amplitude_c,
-                        peak_hour: s.peak_hour,
-                    },
+                    Source::Sine { mean_c: s.mean_c, amplitude_c: s.amplitude_c, peak_hour: s.peak_hour },
                     vec![d; n],
                     vec![false; n],
                 )
@@ -73,31 +61,14 @@ impl Weather {
         for (date, hi, lo) in &scn.day_overrides {
             let i = day_number(*date) - first_day;
             if (0..n as i64).contains(&i) {
-                days[i as usize] = DailyTemps {
-                    high_c: *hi,
-                    low_c: *lo,
-                };
+                days[i as usize] = DailyTemps { high_c: *hi, low_c: *lo };
             }
         }
-        let forecast_error_c = (0..n)
-            .map(|_| sd * crate::dist::std_normal(&mut frng))
-            .collect();
-        let mut w = Self {
-            source,
-            first_day,
-            days,
-            heat_wave,
-            forecast_error_c,
-            temp_c: 0.0,
-        };
-        let start = crate::time::Clock::new(
-            scn.tz.clone(),
-            scn.first,
-            scn.last,
-            scn.scenario().step_minutes,
-        )
-        .map(|c| c.now)
-        .ok();
+        let forecast_error_c = (0..n).map(|_| sd * crate::dist::std_normal(&mut frng)).collect();
+        let mut w = Self { source, first_day, days, heat_wave, forecast_error_c, temp_c: 0.0 };
+        let start = crate::time::Clock::new(scn.tz.clone(), scn.first, scn.last, scn.scenario().step_minutes)
+            .map(|c| c.now)
+            .ok();
         if let Some(s) = start {
             w.temp_c = w.temp_at(&s);
         }
@@ -107,9 +78,7 @@ impl Weather {
     /// The extremes of a day (by day number), if within the generated range.
     pub fn day(&self, day: i64) -> Option<DailyTemps> {
         let i = day - self.first_day;
-        (0..self.days.len() as i64)
-            .contains(&i)
-            .then(|| self.days[i as usize])
+        (0..self.days.len() as i64).contains(&i).then(|| self.days[i as usize])
     }
 
     /// Whether a day is part of a generated heat wave.
@@ -122,21 +91,20 @@ impl Weather {
     pub fn forecast(&self, day: i64) -> Option<DailyTemps> {
         let d = self.day(day)?;
         let e = self.forecast_error_c[(day - self.first_day) as usize];
-        Some(DailyTemps {
-            high_c: d.high_c + e,
-            low_c: d.low_c + 0.6 * e,
-        })
+        Some(DailyTemps { high_c: d.high_c + e, low_c: d.low_c + 0.6 * e })
     }
 
     /// Temperature at a local instant inside the run.
     pub fn temp_at(&self, t: &LocalStamp) -> f64 {
         match &self.source {
-            Source::Sine {
-                mean_c,
-                amplitude_c,
-                peak_hour,
-            } => sine(*mean_c, *amplitude_c, *peak_hour, t.hour_f64()),
-            Source::Hourly(series) => interpolate(series, t.utc_s),
+            Source::Sine { mean_c, amplitude_c, peak_hour } => sine(*mean_c, *amplitude_c, *peak_hour, t.hour_f64()),
+            Source::Hourly(series) => match (series.first(), series.last()) {
+                (Some(a), Some(b)) if t.utc_s >= a.utc_s - 3600 && t.utc_s <= b.utc_s + 3600 => {
+                    interpolate(series, t.utc_s)
+                }
+                // Before or after the file (the look-back before a run): climate normals.
+                _ => self.diurnal_on(t.day, t.hour_f64(), |d| self.day(d)),
+            },
             Source::Days => self.diurnal_on(t.day, t.hour_f64(), |d| self.day(d)),
         }
     }
@@ -147,10 +115,7 @@ impl Weather {
     }
 
     fn diurnal_on(&self, day: i64, hour: f64, get: impl Fn(i64) -> Option<DailyTemps>) -> f64 {
-        let today = get(day).unwrap_or(DailyTemps {
-            high_c: 25.0,
-            low_c: 15.0,
-        });
+        let today = get(day).unwrap_or(DailyTemps { high_c: 25.0, low_c: 15.0 });
         let prev = get(day - 1).unwrap_or(today);
         let next = get(day + 1).unwrap_or(today);
         diurnal(prev.high_c, today, next.low_c, hour)
@@ -170,12 +135,7 @@ fn interpolate(series: &[HourlyTemp], utc_s: i64) -> f64 {
     }
 }
 
-fn daily_extremes(
-    series: &[HourlyTemp],
-    first_day: i64,
-    n: usize,
-    scn: &ValidScenario,
-) -> Vec<DailyTemps> {
+fn daily_extremes(series: &[HourlyTemp], first_day: i64, n: usize, scn: &ValidScenario) -> Vec<DailyTemps> {
     let clock = crate::time::Clock::new(scn.tz.clone(), scn.first, scn.last, 60).ok();
     let mut days = vec![(f64::NEG_INFINITY, f64::INFINITY); n];
     if let Some(c) = clock {
@@ -190,25 +150,19 @@ fn daily_extremes(
             }
         }
     }
-    // Days outside the file take their nearest neighbour's extremes.
+    // Days outside the file take the climate normals (downtown Los Angeles).
+    let normals = crate::scenario::StochasticWeather::default();
     let mut out: Vec<DailyTemps> = Vec::with_capacity(n);
-    let known: Vec<Option<DailyTemps>> = days
-        .iter()
-        .map(|(hi, lo)| {
-            hi.is_finite().then_some(DailyTemps {
-                high_c: *hi,
-                low_c: *lo,
-            })
-        })
-        .collect();
-    for i in 0..n {
-        let v = known[i]
-            .or_else(|| known[..i].iter().rev().flatten().next().copied())
-            .or_else(|| known[i..].iter().flatten().next().copied())
-            .unwrap_or(DailyTemps {
-                high_c: 25.0,
-                low_c: 15.0,
-            });
+    let known: Vec<Option<DailyTemps>> =
+        days.iter().map(|(hi, lo)| hi.is_finite().then_some(DailyTemps { high_c: *hi, low_c: *lo })).collect();
+    for (i, k) in known.iter().enumerate() {
+        let v = k.unwrap_or_else(|| {
+            let date = crate::time::date_of_day(first_day + i as i64);
+            DailyTemps {
+                high_c: super::rules::normal_on(&normals.normal_high_c, date),
+                low_c: super::rules::normal_on(&normals.normal_low_c, date),
+            }
+        });
         out.push(v);
     }
     out

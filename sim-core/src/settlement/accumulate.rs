@@ -1,0 +1,190 @@
+//! What settlement needs, gathered while the run steps: each program's portfolio (its enrolled
+//! customers in one segment) hour by hour, and the quantities money rules are applied to.
+
+use crate::customers::{Customer, Meter, Segments, Weight};
+use crate::devices::{AirConditioner, Pump};
+use crate::metrics::ExactSum;
+use crate::programs::book::Response;
+use crate::programs::systems::rtp_schedule;
+use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramState};
+use crate::time::Clock;
+use crate::weather::Weather;
+use bevy_ecs::prelude::*;
+
+/// Tons of refrigeration per kW thermal.
+const TONS_PER_KW: f64 = 1.0 / 3.516_852_842;
+
+/// One program's enrolled customers in one segment.
+#[derive(Clone, Debug, Default)]
+pub struct Portfolio {
+    /// Energy used, kWh, by day (from the accumulator's first day) and hour.
+    pub hourly_kwh: Vec<[ExactSum; 24]>,
+    /// Energy used while the program's events were in force, kWh.
+    pub event_kwh: ExactSum,
+    /// Energy used above the Firm Service Level in events, kWh.
+    pub excess_kwh: ExactSum,
+    /// Energy used 16:00-21:00 in the program's credit months, kWh.
+    pub peak_kwh: ExactSum,
+    /// Bill at the program's hourly prices, $.
+    pub price_bill_usd: ExactSum,
+    /// Bill at the flat average price, $.
+    pub flat_bill_usd: ExactSum,
+    /// True reduction while the program's events were in force (attributed, twin minus actual), kWh.
+    pub true_reduction_kwh: ExactSum,
+    /// Degree-hours above the thermostat setpoint of the customers' homes, °C·h (weighted).
+    pub degree_hours: ExactSum,
+    /// Real customers in the portfolio.
+    pub customers: f64,
+    /// Agents in the portfolio.
+    pub agents: u64,
+    /// Monthly nominations, kW (weighted sum).
+    pub nomination_kw: f64,
+    /// Load committed to be shed (max demand minus FSL), times the option factor, kW.
+    pub committed_kw: f64,
+    /// Interruptible pump load, kW.
+    pub pump_kw: f64,
+    /// Seasonal plan credits, $ (weighted sum of each customer's credit).
+    pub plan_credits_usd: f64,
+}
+
+/// Portfolios of every (program, segment) pair, and the first day their hourly data covers.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct SettlementAcc {
+    /// Segments per program.
+    pub n_segments: usize,
+    /// Day number of `hourly_kwh[0]`.
+    pub first_day: i64,
+    /// Portfolios, index program × n_segments + segment.
+    pub portfolios: Vec<Portfolio>,
+}
+
+impl SettlementAcc {
+    /// The portfolio of a program and segment.
+    pub fn get(&self, program: usize, segment: usize) -> Option<&Portfolio> {
+        self.portfolios.get(program * self.n_segments + segment)
+    }
+}
+
+/// Builds the portfolios of a world after enrolment: who is in them and their payment bases.
+pub fn init_settlement(world: &mut World, first_day: i64, days: usize) -> SettlementAcc {
+    let n_seg = world.resource::<Segments>().list.len();
+    let ps = world.resource::<ProgramState>().clone();
+    let n_prog = ps.ids.len().min(MAX_PROGRAMS);
+    let mut acc = SettlementAcc {
+        n_segments: n_seg,
+        first_day,
+        portfolios: vec![
+            Portfolio { hourly_kwh: vec![[ExactSum::default(); 24]; days], ..Default::default() };
+            n_prog * n_seg
+        ],
+    };
+    let mut q = world.query::<(&Customer, &Weight, &Enrolment, Option<&AirConditioner>, Option<&Pump>)>();
+    for (c, w, e, ac, pump) in q.iter(world) {
+        let s = c.segment as usize;
+        if s >= n_seg {
+            continue;
+        }
+        for p in 0..n_prog {
+            if e.mask & (1 << p) == 0 {
+                continue;
+            }
+            let spec = &ps.specs[p];
+            let port = &mut acc.portfolios[p * n_seg + s];
+            port.customers += w.0;
+            port.agents += 1;
+            port.nomination_kw += w.0 * e.nomination_kw;
+            if let Response::FirmServiceLevel { options_minutes, .. } = &spec.response {
+                let k = options_minutes.iter().position(|m| u32::from(e.option_minutes) == *m).unwrap_or(0);
+                let f = spec.money.option_factors.as_ref().and_then(|f| f.get(k)).copied().unwrap_or(1.0);
+                port.committed_kw += w.0 * (c.max_demand_kw - e.fsl_kw).max(0.0) * f;
+            }
+            port.pump_kw += w.0 * pump.map_or(0.0, |p| p.kw);
+            if let (Response::AcCycling { plans, .. }, Some(credits)) = (&spec.response, &spec.money.plan_credit_usd) {
+                let k = usize::from(e.plan);
+                let plan_credit = credits.get(k).copied().unwrap_or(0.0);
+                let off = plans.get(k).map_or(1.0, |pl| pl.off_fraction);
+                let tons = ac.map_or(0.0, |a| a.pth_kw * TONS_PER_KW);
+                port.plan_credits_usd +=
+                    w.0 * super::money::sdp_credit(plan_credit, spec.money.credit_usd_per_ton, tons, off);
+            }
+        }
+    }
+    acc
+}
+
+/// Settle: adds this step's energy, event energy, excess over FSL, peak energy, bills and comfort
+/// to every portfolio the customer belongs to.
+pub fn settlement_system(
+    clock: Res<'_, Clock>,
+    weather: Res<'_, Weather>,
+    ps: Res<'_, ProgramState>,
+    mut acc: ResMut<'_, SettlementAcc>,
+    q: Query<'_, '_, (&Customer, &Meter, &Weight, &Enrolment, Option<&AirConditioner>)>,
+) {
+    let now = clock.now;
+    let dt = clock.dt_hours();
+    let acc = &mut *acc;
+    let n_seg = acc.n_segments;
+    if n_seg == 0 || acc.portfolios.is_empty() {
+        return;
+    }
+    let di = now.day - acc.first_day;
+    let hour = (now.minute_of_day / 60) as usize % 24;
+    let month = u32::from(now.date.month() as u8);
+    let n_prog = acc.portfolios.len() / n_seg;
+    // Per-program facts of this step.
+    let mut peak = [false; MAX_PROGRAMS];
+    let mut price = [0.0; MAX_PROGRAMS];
+    let mut flat = [0.0; MAX_PROGRAMS];
+    for p in 0..n_prog {
+        let spec = &ps.specs[p];
+        let m = &spec.money;
+        peak[p] = m.peak_credit_usd_per_kwh.is_some() && m.credit_months.contains(&month) && (16..21).contains(&hour);
+        if let Some(base) = m.base_price_usd_per_kwh {
+            let prev = weather.day(now.day - 1).map_or(25.0, |d| d.high_c);
+            let weekend = now.day_type != crate::time::DayType::Weekday;
+            let mult = rtp_schedule(&spec.response, prev, month, weekend).map_or(1.0, |s| s[hour]);
+            price[p] = base * mult;
+            flat[p] = base;
+        }
+    }
+    for (c, m, w, e, ac) in &q {
+        if e.mask == 0 {
+            continue;
+        }
+        let s = c.segment as usize;
+        if s >= n_seg {
+            continue;
+        }
+        let kwh = w.0 * m.kw * dt;
+        let dh = ac.map_or(0.0, |a| w.0 * (a.temp_c - a.setpoint_c).max(0.0) * dt);
+        for p in 0..n_prog {
+            let bit = 1u16 << p;
+            if e.mask & bit == 0 {
+                continue;
+            }
+            let port = &mut acc.portfolios[p * n_seg + s];
+            if (0..port.hourly_kwh.len() as i64).contains(&di) {
+                port.hourly_kwh[di as usize][hour].add(kwh);
+            }
+            if ps.active_mask & bit != 0 {
+                port.event_kwh.add(kwh);
+                if let Response::FirmServiceLevel { .. } = &ps.specs[p].response {
+                    let ev = &ps.events[ps.active_event[p]];
+                    let ready = ev.start_utc.max(ev.issued_utc + i64::from(e.option_minutes) * 60);
+                    if now.utc_s >= ready {
+                        port.excess_kwh.add(w.0 * (m.kw - e.fsl_kw).max(0.0) * dt);
+                    }
+                }
+            }
+            if peak[p] {
+                port.peak_kwh.add(kwh);
+            }
+            if flat[p] > 0.0 {
+                port.price_bill_usd.add(kwh * price[p]);
+                port.flat_bill_usd.add(kwh * flat[p]);
+            }
+            port.degree_hours.add(dh);
+        }
+    }
+}
