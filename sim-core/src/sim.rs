@@ -95,7 +95,8 @@ fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
         .or_else(|_| Clock::new(scn.tz.clone(), scn.first, scn.first, 60))
         .unwrap_or_else(|_| unreachable_clock());
     let weather = Weather::new(scn, &rng);
-    let grid = s.grid.enabled && mode != Mode::WarmUp;
+    // The twin needs no grid of its own: its system load is the run's plus the customers' differences.
+    let grid = s.grid.enabled && mode == Mode::Actual;
     if grid {
         // Start the temperature averages at the first day's mean.
         let first = weather.day(clock.now.day).map_or(weather.temp_c, |d| 0.5 * (d.high_c + d.low_c));
@@ -114,6 +115,7 @@ fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
         behaviour: rng.stream("behaviour"),
     });
     world.insert_resource(PopulationLoad::default());
+    world.insert_resource(crate::devices::LoadSums::default());
     world.insert_resource(Metrics::default());
     world.insert_resource(BehaviourParams(s.behaviour.clone()));
     world.insert_resource(PriceSignals::default());
@@ -125,6 +127,15 @@ fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
     let acc = init_settlement(&mut world, first_day, days);
     world.insert_resource(acc);
     world
+}
+
+/// Removes the customers no program concerns (they behave identically with and without events).
+fn despawn_unenrolled(world: &mut World) {
+    let idle: Vec<Entity> =
+        world.query_filtered::<Entity, (With<Customer>, Without<Enrolment>)>().iter(world).collect();
+    for e in idle {
+        world.despawn(e);
+    }
 }
 
 /// Whether any enrolled customer is in a baseline-settled program.
@@ -140,11 +151,7 @@ fn needs_history(world: &World) -> bool {
 /// returns their portfolios' hourly meter data (the history settlement baselines look back on).
 fn warm_up(scn: &ValidScenario, seed: u64) -> SettlementAcc {
     let mut world = build_world(scn, seed, Mode::WarmUp);
-    let idle: Vec<Entity> =
-        world.query::<(Entity, &Enrolment)>().iter(&world).filter(|(_, e)| e.mask == 0).map(|(x, _)| x).collect();
-    for e in idle {
-        world.despawn(e);
-    }
+    despawn_unenrolled(&mut world);
     let mut schedule = build_schedule(false, false);
     while !world.resource::<Clock>().finished() {
         schedule.run(&mut world);
@@ -168,11 +175,12 @@ impl Sim {
         let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
         let twin = want_twin.then(|| {
             let mut tw = build_world(scn, seed, Mode::Twin);
+            despawn_unenrolled(&mut tw);
             Twin {
                 actual: QueryState::new(&mut world),
                 twin: QueryState::new(&mut tw),
                 world: tw,
-                schedule: build_schedule(grid, false),
+                schedule: build_schedule(false, false),
                 cf_kw: vec![],
                 by_portfolio: vec![],
             }
@@ -414,6 +422,7 @@ fn attribute(world: &mut World, t: &mut Twin) {
     }
     let mut red = [ExactSum::default(); MAX_PROGRAMS];
     let mut unattributed = ExactSum::default();
+    let mut total = ExactSum::default();
     let active = world.resource::<ProgramState>().active_mask;
     let dt = world.resource::<Clock>().dt_hours();
     let n_seg = world.resource::<SettlementAcc>().n_segments;
@@ -425,6 +434,7 @@ fn attribute(world: &mut World, t: &mut Twin) {
         if d == 0.0 || !d.is_finite() {
             continue;
         }
+        total.add(d);
         let bits = e.attribution;
         if bits == 0 {
             unattributed.add(d);
@@ -444,7 +454,9 @@ fn attribute(world: &mut World, t: &mut Twin) {
     for (port, kwh) in acc.portfolios.iter_mut().zip(&t.by_portfolio) {
         port.true_reduction_kwh.add(kwh.value());
     }
-    let cf_load = t.world.get_resource::<GridState>().map_or(f64::NAN, |g| g.system_load_mw);
+    // Customers outside programs are identical in both worlds, so the twin's system load is the
+    // run's plus the enrolled customers' differences.
+    let cf_load = world.get_resource::<GridState>().map_or(f64::NAN, |g| g.system_load_mw + total.value());
     let mut metrics = world.resource_mut::<Metrics>();
     if let Some(last) = metrics.steps.last_mut() {
         last.program_reduction_mw = red.map(ExactSum::value);

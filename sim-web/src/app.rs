@@ -312,6 +312,7 @@ impl DashApp {
     /// Draws one frame (and, without an external timer, steps the runs a bounded amount).
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.frames += 1;
+        self.targets.clear();
         self.handle_opened();
         if !self.external_ticker {
             self.runner.borrow_mut().advance(FRAME_BUDGET_MS);

@@ -68,9 +68,17 @@ async function waitState(pred, what, timeoutMs = 600_000) {
   }
 }
 
+// egui draws on input or when a run asks for it: nudge the pointer until `n` more frames are drawn.
 async function waitFrames(n) {
   const f0 = (await state()).frames;
-  await waitState((s) => s.frames >= f0 + n, `${n} frames`, 120_000);
+  const t0 = Date.now();
+  for (let i = 0; ; i++) {
+    const s = await state();
+    if (s.frames >= f0 + n) return s;
+    if (Date.now() - t0 > 120_000) throw new Error(`timed out waiting for ${n} frames`);
+    await page.mouse.move(2 + (i % 2), 890);
+    await page.waitForTimeout(150);
+  }
 }
 
 async function click(target) {
@@ -81,6 +89,8 @@ async function click(target) {
 }
 
 async function load(fragment = "") {
+  // A new document each time (a change of fragment alone would not reload the app).
+  await page.goto("about:blank");
   await page.goto(url + fragment);
   await page.waitForFunction(() => window.drsimReady === true, null, { timeout: 180_000 });
   await waitState((s) => s.started && s.targets && s.targets.run, "the app's first frame", 180_000);

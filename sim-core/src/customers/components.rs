@@ -33,8 +33,16 @@ pub struct Weight(pub f64);
 pub struct Meter {
     /// Load this step, kW.
     pub kw: f64,
+    /// Load of everything but the A/C this step, kW.
+    pub base_kw: f64,
     /// Load expected at this step's conditions without events or noise, kW.
     pub expected_kw: f64,
+    /// Customer class index (residential, commercial, industrial, agricultural), for class sums.
+    pub class: u8,
+    /// Programs the customer is enrolled in (bit = program index).
+    pub programs: u16,
+    /// The customer's segment.
+    pub segment: u16,
 }
 
 /// What the engine keeps about each population segment.
@@ -50,6 +58,28 @@ pub struct SegmentInfo {
     pub weight: f64,
     /// Residential non-A/C load shape by hour.
     pub base_shape: [f64; 24],
+    /// Commercial and industrial schedule (those classes only).
+    pub building: Option<crate::devices::building::BuildingSchedule>,
+}
+
+impl Segments {
+    /// Each segment's facility factors at an instant (default factors for segments without facilities).
+    pub fn building_factors(
+        &self,
+        tout_c: f64,
+        hour: f64,
+        day_type: crate::time::DayType,
+    ) -> Vec<crate::devices::building::Factors> {
+        self.list
+            .iter()
+            .map(|s| {
+                s.building
+                    .as_ref()
+                    .map(|b| crate::devices::building::factors(b, tout_c, hour, day_type))
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
 }
 
 /// Segments and rate-schedule names (a resource).

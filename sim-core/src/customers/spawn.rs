@@ -2,7 +2,7 @@
 
 use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
 use crate::devices::ac::{AirConditioner, CYCLE_SLOTS, SWITCH_BIT};
-use crate::devices::building::Building;
+use crate::devices::building::{Building, BuildingSchedule};
 use crate::devices::pump::{Pump, pump_kw};
 use crate::devices::{AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat};
 use crate::dist::{Dist, DistSpec};
@@ -60,6 +60,17 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) ->
             agents: seg.agents,
             weight,
             base_shape: seg.base_load.shape,
+            building: matches!(seg.class, CustomerClass::Commercial | CustomerClass::Industrial).then(|| {
+                let p = seg.building.clone().unwrap_or_else(|| default_building(seg.class));
+                BuildingSchedule {
+                    balance_c: p.balance_temp_c,
+                    design_c: p.design_temp_c,
+                    open_h: p.open_hour,
+                    close_h: p.close_hour,
+                    weekend_factor: p.weekend_factor,
+                    noise_share: p.noise_share,
+                }
+            }),
         });
         let rate_ids: Vec<u16> = match &seg.rate_schedule {
             Some(r) => r.0.keys().map(|name| rate_index(&mut segments.rates, name)).collect(),
@@ -138,32 +149,32 @@ fn spawn_agent(
         let t0 = sp + a.deadband_c * (g.random::<f64>() - 0.5);
         let on = g.random::<f64>() < 0.5;
         let pth = tons * KW_PER_TON;
-        AirConditioner {
-            temp_c: t0,
-            setpoint_c: sp,
-            offset_c: 0.0,
-            half_deadband_c: a.deadband_c / 2.0,
-            r_c_per_kw: r,
-            q_int_kw: q,
-            pth_kw: pth,
-            elec_kw: pth / cop,
-            decay: libm::exp(-dt_h / (r * c)),
+        let slot = (id as usize % CYCLE_SLOTS) as u8;
+        AirConditioner::new(
+            r,
+            c,
+            pth,
+            cop,
+            q,
+            sp,
+            a.deadband_c,
+            t0,
             on,
-            running: false,
-            cycle_slot: (id as usize % CYCLE_SLOTS) as u8,
-            control_mask: if has_switch { SWITCH_BIT } else { 0 },
-            suspended_mask: 0,
-        }
+            slot,
+            if has_switch { SWITCH_BIT } else { 0 },
+            dt_h,
+        )
     });
 
     let mut max_kw = declared_max.unwrap_or(0.0);
-    let mut e = world.spawn((Weight(weight), Meter::default()));
+    let class_ix = CustomerClass::ALL.iter().position(|c| *c == seg.class).unwrap_or(0) as u8;
+    let mut e = world.spawn((Weight(weight), Meter { class: class_ix, segment: si, ..Meter::default() }));
     match seg.class {
         CustomerClass::Residential => {
             let mean = seg.base_load.mean_kw.sample(g);
-            e.insert(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0 });
+            e.insert(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0, id, segment: si });
             if declared_max.is_none() {
-                max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.elec_kw);
+                max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.0.elec_kw);
             }
         }
         CustomerClass::Commercial | CustomerClass::Industrial => {
@@ -177,17 +188,13 @@ fn spawn_agent(
                 // the thermal model instead of the building's HVAC term.
                 hvac_kw: if ac.is_some() { 0.0 } else { hvac },
                 process_kw: share(&p.process_share, g),
-                balance_c: p.balance_temp_c,
-                design_c: p.design_temp_c,
-                open_h: p.open_hour,
-                close_h: p.close_hour,
-                weekend_factor: p.weekend_factor,
-                noise_share: p.noise_share,
                 flexible_share: p.flexible_share.sample(g),
                 shed_kw: 0.0,
                 cap_kw: f64::INFINITY,
                 flex_factor: 1.0,
                 extra_kw: 0.0,
+                id,
+                segment: si,
             };
             e.insert(b);
         }
@@ -203,6 +210,9 @@ fn spawn_agent(
                     night_share: p.night_start_share,
                     months_mask: mask,
                     interrupted: false,
+                    id,
+                    starts: (0.0, 0.0),
+                    starts_day: i64::MIN,
                 });
                 if declared_max.is_none() {
                     max_kw = kw;
@@ -270,6 +280,21 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
         .enumerate()
         .map(|(k, h)| {
             let id = first_id + k as u32;
+            let slot = (id as usize % CYCLE_SLOTS) as u8;
+            let (ac, rating) = AirConditioner::new(
+                h.r_c_per_kw,
+                h.c_kwh_per_c,
+                h.pth_kw,
+                h.cop,
+                h.q_int_kw,
+                h.setpoint_c,
+                h.deadband_c,
+                h.initial_temp_c,
+                h.initial_on,
+                slot,
+                SWITCH_BIT,
+                dt_h,
+            );
             (
                 Customer {
                     id,
@@ -282,24 +307,9 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                     max_demand_kw: h.pth_kw / h.cop,
                 },
                 Weight(1.0),
-                Meter::default(),
-                BaseLoad { mean_kw: 0.0, noise_share: 0.0, factor: 1.0 },
-                AirConditioner {
-                    temp_c: h.initial_temp_c,
-                    setpoint_c: h.setpoint_c,
-                    offset_c: 0.0,
-                    half_deadband_c: h.deadband_c / 2.0,
-                    r_c_per_kw: h.r_c_per_kw,
-                    q_int_kw: h.q_int_kw,
-                    pth_kw: h.pth_kw,
-                    elec_kw: h.pth_kw / h.cop,
-                    decay: libm::exp(-dt_h / (h.r_c_per_kw * h.c_kwh_per_c)),
-                    on: h.initial_on,
-                    running: false,
-                    cycle_slot: (id as usize % CYCLE_SLOTS) as u8,
-                    control_mask: SWITCH_BIT,
-                    suspended_mask: 0,
-                },
+                Meter { segment: u16::MAX, ..Meter::default() },
+                ac,
+                rating,
                 CyclingSwitch,
             )
         })

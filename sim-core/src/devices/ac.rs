@@ -10,42 +10,92 @@
 use bevy_ecs::prelude::*;
 
 /// Control bit every cycling switch answers to (direct load control commands).
-pub const SWITCH_BIT: u32 = 1;
+pub const SWITCH_BIT: u16 = 1;
 
 /// Number of cycling slots agents are spread over (divisible by 2, 3, 4, 5, 6, 8, 10, 12, 15 and 16).
 pub const CYCLE_SLOTS: usize = 240;
 
-/// A home (or small business) with a central A/C.
+/// A home (or small business) with a central A/C: what the thermal model updates every step.
+///
+/// Exactly one cache line (the hot loop streams it once a step); the unit's rating, which only
+/// enrolment and settlement read, is in [`AcRating`].
 #[derive(Component, Clone, Debug, PartialEq)]
+#[repr(C, align(64))]
 pub struct AirConditioner {
     /// Indoor temperature, °C.
     pub temp_c: f64,
     /// Thermostat setpoint, °C.
     pub setpoint_c: f64,
-    /// Setpoint offset in force (e.g. +2.2 °C in a smart-thermostat event), °C.
-    pub offset_c: f64,
-    /// Half the thermostat deadband, °C.
-    pub half_deadband_c: f64,
-    /// Envelope thermal resistance, °C/kW.
-    pub r_c_per_kw: f64,
-    /// Internal heat gains, kW.
-    pub q_int_kw: f64,
-    /// Cooling capacity, kW thermal.
-    pub pth_kw: f64,
+    /// Equilibrium offset from outdoor temperature while running, R (Q_int - P_th), °C.
+    pub a_on_c: f64,
+    /// Equilibrium offset from outdoor temperature while off, R Q_int, °C.
+    pub a_off_c: f64,
     /// Electric draw while running, kW (P_th / COP).
     pub elec_kw: f64,
     /// exp(-dt / (R C)) for the run's step.
     pub decay: f64,
+    /// Setpoint offset in force (e.g. +2.2 °C in a smart-thermostat event), °C.
+    pub offset_c: f32,
+    /// Half the thermostat deadband, °C.
+    pub half_deadband_c: f32,
+    /// Control bits this unit answers to (a cycling switch, program enrolments).
+    pub control_mask: u16,
+    /// Control bits suspended for now (the customer opted out of the event).
+    pub suspended_mask: u16,
+    /// Cycling slot (0..240) used to stagger cycling groups.
+    pub cycle_slot: u8,
     /// Thermostat calls for cooling.
     pub on: bool,
     /// Compressor running this step (on and not blocked).
     pub running: bool,
-    /// Cycling slot (0..240) used to stagger cycling groups.
-    pub cycle_slot: u8,
-    /// Control bits this unit answers to (a cycling switch, program enrolments).
-    pub control_mask: u32,
-    /// Control bits suspended for now (the customer opted out of the event).
-    pub suspended_mask: u32,
+}
+
+/// An A/C's rating (read at enrolment and settlement, not by the step).
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct AcRating {
+    /// Cooling capacity, kW thermal.
+    pub pth_kw: f64,
+    /// Envelope thermal resistance, °C/kW.
+    pub r_c_per_kw: f64,
+    /// Internal heat gains, kW.
+    pub q_int_kw: f64,
+}
+
+impl AirConditioner {
+    /// A unit from its physical parameters; `dt_h` is the step in hours.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r: f64,
+        c: f64,
+        pth: f64,
+        cop: f64,
+        q_int: f64,
+        setpoint: f64,
+        deadband: f64,
+        temp: f64,
+        on: bool,
+        slot: u8,
+        mask: u16,
+        dt_h: f64,
+    ) -> (Self, AcRating) {
+        let ac = Self {
+            temp_c: temp,
+            setpoint_c: setpoint,
+            // Evaluated as in the peer model: R * (Q_INT - Pth) and R * Q_INT.
+            a_on_c: r * (q_int - pth),
+            a_off_c: r * q_int,
+            elec_kw: pth / cop,
+            decay: libm::exp(-dt_h / (r * c)),
+            offset_c: 0.0,
+            half_deadband_c: (deadband / 2.0) as f32,
+            control_mask: mask,
+            suspended_mask: 0,
+            cycle_slot: slot,
+            on,
+            running: false,
+        };
+        (ac, AcRating { pth_kw: pth, r_c_per_kw: r, q_int_kw: q_int })
+    }
 }
 
 /// Thermostat with hysteresis: on above the upper edge, off below the lower, else unchanged.
@@ -69,10 +119,11 @@ pub fn next_temp(temp_c: f64, tout_c: f64, r: f64, q_int_kw: f64, pth_kw: f64, r
 
 /// Electric load the unit draws on average in steady state at outdoor temperature `tout_c`, kW.
 ///
-/// The duty cycle that holds the setpoint: (Tout + R Q_int - setpoint) / (R P_th), clipped to [0, 1].
+/// The duty cycle that holds the setpoint: (Tout + R Q_int - setpoint) / (R P_th), clipped to [0, 1]
+/// (R P_th is `a_off_c - a_on_c`).
 #[inline]
 pub fn steady_state_kw(ac: &AirConditioner, tout_c: f64) -> f64 {
-    let duty = (tout_c + ac.r_c_per_kw * ac.q_int_kw - ac.setpoint_c) / (ac.r_c_per_kw * ac.pth_kw);
+    let duty = (tout_c + ac.a_off_c - ac.setpoint_c) / (ac.a_off_c - ac.a_on_c);
     duty.clamp(0.0, 1.0) * ac.elec_kw
 }
 
@@ -80,7 +131,7 @@ pub fn steady_state_kw(ac: &AirConditioner, tout_c: f64) -> f64 {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CyclingCommand {
     /// Control bits targeted.
-    pub mask: u32,
+    pub mask: u16,
     /// Start, UTC seconds.
     pub start_utc_s: i64,
     /// End (exclusive), UTC seconds.
@@ -114,7 +165,7 @@ pub struct AcControl {
     /// Commands issued (past, current and future).
     pub commands: Vec<CyclingCommand>,
     /// For each cycling slot, the control bits blocked this step.
-    pub slot_mask: Vec<u32>,
+    pub slot_mask: Vec<u16>,
 }
 
 impl Default for AcControl {
@@ -200,24 +251,9 @@ mod tests {
 
     #[test]
     fn steady_state_duty_is_clipped() {
-        let ac = AirConditioner {
-            temp_c: 24.0,
-            setpoint_c: 24.0,
-            offset_c: 0.0,
-            half_deadband_c: 0.5,
-            r_c_per_kw: 2.0,
-            q_int_kw: 0.5,
-            pth_kw: 10.0,
-            elec_kw: 3.0,
-            decay: 0.99,
-            on: false,
-            running: false,
-            cycle_slot: 0,
-            control_mask: 0,
-            suspended_mask: 0,
-        };
+        let (ac, _) = AirConditioner::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
         assert_eq!(steady_state_kw(&ac, 10.0), 0.0);
-        assert!((steady_state_kw(&ac, 33.0) - 3.0 * 10.0 / 20.0).abs() < 1e-12);
-        assert_eq!(steady_state_kw(&ac, 60.0), 3.0);
+        assert!((steady_state_kw(&ac, 33.0) - 4.0 * 10.0 / 20.0).abs() < 1e-12);
+        assert_eq!(steady_state_kw(&ac, 60.0), 4.0);
     }
 }

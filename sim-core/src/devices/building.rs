@@ -1,9 +1,13 @@
 //! Commercial and industrial facilities: base, occupied, HVAC and process load.
+//!
+//! What a facility's load is made of is per customer ([`Building`]); when it is open and how its
+//! HVAC follows the weather is per segment ([`BuildingSchedule`]), so the schedule factors are
+//! computed once a step per segment, not per customer.
 
 use crate::time::DayType;
 use bevy_ecs::prelude::*;
 
-/// A facility's load components, kW.
+/// A facility's load components, kW, and what programs do to it this step.
 #[derive(Component, Clone, Debug, PartialEq)]
 pub struct Building {
     /// Always-on load, kW.
@@ -14,6 +18,25 @@ pub struct Building {
     pub hvac_kw: f64,
     /// Process load, kW.
     pub process_kw: f64,
+    /// Share of load that can be curtailed without stopping the business.
+    pub flexible_share: f64,
+    /// Load shed this step by program response, kW.
+    pub shed_kw: f64,
+    /// Load cap this step (a Firm Service Level in an interruptible event), kW.
+    pub cap_kw: f64,
+    /// Price response multiplier on the flexible load (1 = none).
+    pub flex_factor: f64,
+    /// Load added this step (rebound after events), kW.
+    pub extra_kw: f64,
+    /// The customer's id (for its noise draws).
+    pub id: u32,
+    /// The customer's segment (for its schedule).
+    pub segment: u16,
+}
+
+/// When a segment's facilities are open and how their HVAC follows the weather.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BuildingSchedule {
     /// Outdoor temperature where HVAC load starts, °C.
     pub balance_c: f64,
     /// Outdoor temperature where HVAC reaches `hvac_kw`, °C.
@@ -26,81 +49,96 @@ pub struct Building {
     pub weekend_factor: f64,
     /// Noise share of occupied and process load.
     pub noise_share: f64,
-    /// Share of load that can be curtailed without stopping the business.
-    pub flexible_share: f64,
-    /// Load shed this step by program response, kW.
-    pub shed_kw: f64,
-    /// Load cap this step (a Firm Service Level in an interruptible event), kW.
-    pub cap_kw: f64,
-    /// Price response multiplier on the flexible load (1 = none).
-    pub flex_factor: f64,
-    /// Load added this step (rebound after events), kW.
-    pub extra_kw: f64,
+}
+
+/// A segment's factors at one instant: occupancy (0..1) and the share of design HVAC load.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Factors {
+    /// Occupancy.
+    pub occupancy: f64,
+    /// Share of design HVAC load.
+    pub hvac: f64,
+    /// Noise share.
+    pub noise: f64,
 }
 
 /// Occupancy factor (0..1) at an hour of a day type.
-pub fn occupancy(b: &Building, hour: f64, day_type: DayType) -> f64 {
+pub fn occupancy(s: &BuildingSchedule, hour: f64, day_type: DayType) -> f64 {
     let open =
-        if b.open_h <= b.close_h { hour >= b.open_h && hour < b.close_h } else { hour >= b.open_h || hour < b.close_h };
+        if s.open_h <= s.close_h { hour >= s.open_h && hour < s.close_h } else { hour >= s.open_h || hour < s.close_h };
     let f = if open { 1.0 } else { 0.0 };
     match day_type {
         DayType::Weekday => f,
-        DayType::Weekend | DayType::Holiday => f * b.weekend_factor,
+        DayType::Weekend | DayType::Holiday => f * s.weekend_factor,
     }
 }
 
 /// Share of design HVAC load at an outdoor temperature and occupancy (some cooling runs when closed).
-pub fn hvac_factor(b: &Building, tout_c: f64, occupancy: f64) -> f64 {
-    let t = ((tout_c - b.balance_c) / (b.design_c - b.balance_c)).clamp(0.0, 1.25);
+pub fn hvac_factor(s: &BuildingSchedule, tout_c: f64, occupancy: f64) -> f64 {
+    let t = ((tout_c - s.balance_c) / (s.design_c - s.balance_c)).clamp(0.0, 1.25);
     t * (0.4 + 0.6 * occupancy)
 }
 
+/// A schedule's factors at an instant.
+pub fn factors(s: &BuildingSchedule, tout_c: f64, hour: f64, day_type: DayType) -> Factors {
+    let occ = occupancy(s, hour, day_type);
+    Factors { occupancy: occ, hvac: hvac_factor(s, tout_c, occ), noise: s.noise_share }
+}
+
 /// Load expected without noise, kW.
-pub fn expected_kw(b: &Building, tout_c: f64, hour: f64, day_type: DayType) -> f64 {
-    let occ = occupancy(b, hour, day_type);
-    b.base_kw + occ * b.occupied_kw + hvac_factor(b, tout_c, occ) * b.hvac_kw + b.process_kw
+#[inline]
+pub fn expected_kw(b: &Building, f: Factors) -> f64 {
+    b.base_kw + f.occupancy * b.occupied_kw + f.hvac * b.hvac_kw + b.process_kw
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn shop() -> Building {
-        Building {
-            base_kw: 10.0,
-            occupied_kw: 20.0,
-            hvac_kw: 30.0,
-            process_kw: 0.0,
-            balance_c: 16.0,
-            design_c: 36.0,
-            open_h: 7.0,
-            close_h: 19.0,
-            weekend_factor: 0.5,
-            noise_share: 0.0,
-            flexible_share: 0.1,
-            shed_kw: 0.0,
-            cap_kw: f64::INFINITY,
-            flex_factor: 1.0,
-            extra_kw: 0.0,
-        }
+    fn shop() -> (Building, BuildingSchedule) {
+        (
+            Building {
+                base_kw: 10.0,
+                occupied_kw: 20.0,
+                hvac_kw: 30.0,
+                process_kw: 0.0,
+                flexible_share: 0.1,
+                shed_kw: 0.0,
+                cap_kw: f64::INFINITY,
+                flex_factor: 1.0,
+                extra_kw: 0.0,
+                id: 0,
+                segment: 0,
+            },
+            BuildingSchedule {
+                balance_c: 16.0,
+                design_c: 36.0,
+                open_h: 7.0,
+                close_h: 19.0,
+                weekend_factor: 0.5,
+                noise_share: 0.0,
+            },
+        )
     }
 
     #[test]
     fn load_is_base_when_closed_and_cool_and_full_when_open_at_design_heat() {
-        let b = shop();
-        assert_eq!(expected_kw(&b, 10.0, 3.0, DayType::Weekday), 10.0);
-        assert_eq!(expected_kw(&b, 36.0, 12.0, DayType::Weekday), 60.0);
+        let (b, s) = shop();
+        assert_eq!(expected_kw(&b, factors(&s, 10.0, 3.0, DayType::Weekday)), 10.0);
+        assert_eq!(expected_kw(&b, factors(&s, 36.0, 12.0, DayType::Weekday)), 60.0);
         // Weekend: half the occupied load, HVAC scaled by (0.4 + 0.6 * 0.5).
-        assert!((expected_kw(&b, 36.0, 12.0, DayType::Weekend) - (10.0 + 10.0 + 30.0 * 0.7)).abs() < 1e-12);
+        assert!(
+            (expected_kw(&b, factors(&s, 36.0, 12.0, DayType::Weekend)) - (10.0 + 10.0 + 30.0 * 0.7)).abs() < 1e-12
+        );
     }
 
     #[test]
     fn overnight_opening_hours_wrap() {
-        let mut b = shop();
-        b.open_h = 22.0;
-        b.close_h = 6.0;
-        assert_eq!(occupancy(&b, 23.0, DayType::Weekday), 1.0);
-        assert_eq!(occupancy(&b, 3.0, DayType::Weekday), 1.0);
-        assert_eq!(occupancy(&b, 12.0, DayType::Weekday), 0.0);
+        let (_, mut s) = shop();
+        s.open_h = 22.0;
+        s.close_h = 6.0;
+        assert_eq!(occupancy(&s, 23.0, DayType::Weekday), 1.0);
+        assert_eq!(occupancy(&s, 3.0, DayType::Weekday), 1.0);
+        assert_eq!(occupancy(&s, 12.0, DayType::Weekday), 0.0);
     }
 }

@@ -23,6 +23,12 @@ pub struct Pump {
     pub months_mask: u16,
     /// Interrupted by the utility this step (AP-I).
     pub interrupted: bool,
+    /// The customer's id (for its schedule draws).
+    pub id: u32,
+    /// Start hours of today's and yesterday's run blocks.
+    pub starts: (f64, f64),
+    /// Day number `starts` were drawn for.
+    pub starts_day: i64,
 }
 
 /// Electric kW of a motor of `hp` horsepower at `efficiency`.
@@ -74,7 +80,16 @@ mod tests {
 
     #[test]
     fn run_probability_matches_a_monte_carlo_of_start_times() {
-        let p = Pump { kw: 1.0, hours_per_day: 8.0, night_share: 0.4, months_mask: 0xfff, interrupted: false };
+        let p = Pump {
+            kw: 1.0,
+            hours_per_day: 8.0,
+            night_share: 0.4,
+            months_mask: 0xfff,
+            interrupted: false,
+            id: 0,
+            starts: (0.0, 0.0),
+            starts_day: i64::MIN,
+        };
         use rand::RngExt;
         use rand_chacha::rand_core::SeedableRng;
         let mut rng = rand_chacha::ChaCha12Rng::seed_from_u64(9);

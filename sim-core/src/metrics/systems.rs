@@ -1,14 +1,11 @@
 //! Settle: the weighted sum of customer meters. Record: one row per step.
 
-use crate::customers::{Customer, Meter, Weight};
-use crate::devices::AirConditioner;
 use crate::grid::{AlertLevel, GridState};
-use crate::scenario::CustomerClass;
 use crate::time::{Clock, LocalStamp};
 use crate::weather::Weather;
 use bevy_ecs::prelude::*;
 
-/// An order-independent sum of reals: terms are truncated to fixed point (1e-6) and added as
+/// An order-independent sum of reals: terms are rounded to fixed point (1e-6) and added as
 /// integers, so the total does not depend on iteration order (archetype order can differ between
 /// platforms), and results stay bit-identical natively and in WebAssembly. Terms up to ±9e12 and
 /// totals up to ±9e12 (e.g. kW of a whole system) are exact to 1e-6.
@@ -16,13 +13,34 @@ use bevy_ecs::prelude::*;
 pub struct ExactSum(i64);
 
 impl ExactSum {
-    const SCALE: f64 = 1e6;
+    /// Fixed-point units per unit.
+    pub const SCALE: f64 = 1e6;
+
+    /// A term in fixed point: rounded half away from zero (NaN gives 0; infinities saturate).
+    #[inline(always)]
+    pub fn fixed(x: f64) -> i64 {
+        let y = x * Self::SCALE;
+        // `as` truncates toward zero and saturates: with ±0.5 first it rounds, in plain
+        // instructions (no library call).
+        (y + 0.5f64.copysign(y)) as i64
+    }
 
     /// Adds a term (NaN adds nothing; infinities saturate).
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, x: f64) {
-        // `as` truncates toward zero and saturates: one hardware conversion, no library call.
-        self.0 = self.0.wrapping_add((x * Self::SCALE) as i64);
+        self.0 = self.0.wrapping_add(Self::fixed(x));
+    }
+
+    /// Adds a term already in fixed point (see [`ExactSum::fixed`]).
+    #[inline(always)]
+    pub fn add_fixed(&mut self, v: i64) {
+        self.0 = self.0.wrapping_add(v);
+    }
+
+    /// Adds another sum.
+    #[inline]
+    pub fn merge(&mut self, o: Self) {
+        self.0 = self.0.wrapping_add(o.0);
     }
 
     /// The total.
@@ -94,30 +112,16 @@ pub struct Metrics {
     pub steps: Vec<StepRecord>,
 }
 
-fn class_index(c: CustomerClass) -> usize {
-    match c {
-        CustomerClass::Residential => 0,
-        CustomerClass::Commercial => 1,
-        CustomerClass::Industrial => 2,
-        CustomerClass::Agricultural => 3,
-    }
-}
-
-/// Settle: weighted sum of all meters (in a fixed entity order, so sums are reproducible).
-pub fn aggregate_meters_system(mut pop: ResMut<'_, PopulationLoad>, q: Query<'_, '_, (&Customer, &Meter, &Weight)>) {
-    let mut by = [ExactSum::default(); 4];
-    let mut all = ExactSum::default();
-    let mut expected = ExactSum::default();
-    for (c, m, w) in &q {
-        let kw = w.0 * m.kw;
-        by[class_index(c.class)].add(kw);
-        all.add(kw);
-        expected.add(w.0 * m.expected_kw);
-    }
+/// Settle: the step's weighted meter sums (filled by the Act systems) as the population's load.
+pub fn aggregate_meters_system(sums: Res<'_, crate::devices::LoadSums>, mut pop: ResMut<'_, PopulationLoad>) {
+    let all = sums.by_class.iter().fold(ExactSum::default(), |mut a, b| {
+        a.merge(*b);
+        a
+    });
     *pop = PopulationLoad {
         actual_mw: all.value() / 1000.0,
-        expected_mw: expected.value() / 1000.0,
-        by_class_mw: by.map(|x| x.value() / 1000.0),
+        expected_mw: sums.expected.value() / 1000.0,
+        by_class_mw: sums.by_class.map(|x| x.value() / 1000.0),
     };
 }
 
@@ -129,17 +133,9 @@ pub fn record_system(
     programs: Option<Res<'_, crate::programs::ProgramState>>,
     pop: Res<'_, PopulationLoad>,
     mut metrics: ResMut<'_, Metrics>,
-    acs: Query<'_, '_, (&AirConditioner, &Weight)>,
+    sums: Res<'_, crate::devices::LoadSums>,
 ) {
-    let (mut wsum, mut tsum, mut run) = (ExactSum::default(), ExactSum::default(), ExactSum::default());
-    for (a, w) in &acs {
-        wsum.add(w.0);
-        tsum.add(w.0 * a.temp_c);
-        if a.running {
-            run.add(w.0);
-        }
-    }
-    let (wsum, tsum, run) = (wsum.value(), tsum.value(), run.value());
+    let (wsum, tsum, run) = (sums.ac_weight.value(), sums.ac_temp.value(), sums.ac_running.value());
     let (mean_t, run_share) = if wsum > 0.0 { (tsum / wsum, run / wsum) } else { (f64::NAN, f64::NAN) };
     let mut r = StepRecord {
         time: clock.now,

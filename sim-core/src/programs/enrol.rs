@@ -173,9 +173,15 @@ pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &Progr
                 _ => {}
             }
         }
-        let mut e = world.entity_mut(f.entity);
-        install(&mut e, programs, &en);
-        e.insert(en);
+        // Only enrolled customers carry an `Enrolment`: systems that serve programs touch them alone.
+        if en.mask != 0 {
+            let mut e = world.entity_mut(f.entity);
+            install(&mut e, programs, &en);
+            if let Some(mut m) = e.get_mut::<crate::customers::Meter>() {
+                m.programs = en.mask;
+            }
+            e.insert(en);
+        }
     }
     stats
 }

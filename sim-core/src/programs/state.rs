@@ -65,7 +65,7 @@ pub struct ProgramState {
     /// The order in force this step.
     pub order_now: OrderInForce,
     /// A/C control bits of each (program, cycling plan).
-    pub plan_bits: Vec<Vec<u32>>,
+    pub plan_bits: Vec<Vec<u16>>,
 }
 
 fn utc(clock: &Clock, date: Date, minute: u32) -> i64 {
@@ -91,7 +91,7 @@ impl ProgramState {
                 Response::AcCycling { plans, .. } => plans
                     .iter()
                     .map(|_| {
-                        let b = if next_bit < 32 { 1u32 << next_bit } else { 0 };
+                        let b = if next_bit < 16 { 1u16 << next_bit } else { 0 };
                         next_bit += 1;
                         b
                     })

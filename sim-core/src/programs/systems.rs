@@ -282,6 +282,7 @@ pub fn response_system(
     behaviour: Res<'_, BehaviourParams>,
     key: Res<'_, NoiseKey>,
     mut stats: ResMut<'_, ProgramStats>,
+    segments: Res<'_, crate::customers::Segments>,
     mut q: Query<'_, '_, ResponseData>,
 ) {
     if !ps.live {
@@ -290,13 +291,19 @@ pub fn response_system(
     let now = clock.now;
     let dt = clock.dt_hours();
     let bh = &behaviour.0;
-    let tout = weather.temp_c;
-    let hour = now.hour_f64();
+    let factors = segments.building_factors(weather.temp_c, now.hour_f64(), now.day_type);
+    // Programs that act on customers at all times (prices), not only in events.
+    let always_on: u16 = (0..ps.specs.len().min(MAX_PROGRAMS))
+        .filter(|p| matches!(ps.specs[*p].response, Response::RealTimePrice { .. }))
+        .fold(0, |m, p| m | (1 << p));
+    let busy = ps.active_mask | ps.ending_mask | always_on;
     for (c, w, mut en, ac, b, pump, base) in &mut q {
-        if en.mask == 0 {
+        // At rest (no event of theirs in force or just ended, nothing to attribute or give back):
+        // their devices already hold their normal settings.
+        if en.mask & busy == 0 && en.attribution == 0 && en.rebound_kwh == 0.0 {
             continue;
         }
-        let en = &mut *en;
+        let en = en.bypass_change_detection();
         let id = u64::from(c.id);
         let starting = en.mask & ps.starting_mask;
         if starting != 0 {
@@ -310,7 +317,7 @@ pub fn response_system(
         }
         let eff = live & !en.opted_out;
         let mut offset = 0.0;
-        let mut suspended = 0u32;
+        let mut suspended = 0u16;
         let mut shed: f64 = 0.0;
         let mut cap = f64::INFINITY;
         let mut flex = 1.0;
@@ -355,7 +362,8 @@ pub fn response_system(
                             if en.compliant & bit != 0 {
                                 cap = cap.min(en.fsl_kw);
                             } else if let Some(b) = b.as_deref() {
-                                let exp = expected_kw(b, tout, hour, now.day_type);
+                                let exp =
+                                    expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default());
                                 shed = shed.max(partial_share * (exp - en.fsl_kw).max(0.0));
                             }
                         }
@@ -399,16 +407,18 @@ pub fn response_system(
         // Snapback: energy shed in events partly comes back afterwards.
         let mut extra = 0.0;
         if eff != 0 {
-            let price_cut = b
-                .as_deref()
-                .map_or(0.0, |b| (1.0 - flex).max(0.0) * b.flexible_share * expected_kw(b, tout, hour, now.day_type));
+            let price_cut = b.as_deref().map_or(0.0, |b| {
+                (1.0 - flex).max(0.0)
+                    * b.flexible_share
+                    * expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default())
+            });
             en.rebound_kwh += (shed + price_cut) * dt * bh.rebound_share;
         } else if en.rebound_kwh > 0.0 {
             extra = en.rebound_kw.min(en.rebound_kwh / dt);
             en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
         }
         if let Some(mut a) = ac {
-            a.offset_c = offset;
+            a.offset_c = offset as f32;
             a.suspended_mask = suspended;
         }
         if let Some(mut b) = b {

@@ -2,7 +2,7 @@
 //! customers in one segment) hour by hour, and the quantities money rules are applied to.
 
 use crate::customers::{Customer, Meter, Segments, Weight};
-use crate::devices::{AirConditioner, Pump};
+use crate::devices::{AcRating, AirConditioner, Pump};
 use crate::metrics::ExactSum;
 use crate::programs::book::Response;
 use crate::programs::systems::rtp_schedule;
@@ -78,7 +78,7 @@ pub fn init_settlement(world: &mut World, first_day: i64, days: usize) -> Settle
             n_prog * n_seg
         ],
     };
-    let mut q = world.query::<(&Customer, &Weight, &Enrolment, Option<&AirConditioner>, Option<&Pump>)>();
+    let mut q = world.query::<(&Customer, &Weight, &Enrolment, Option<&AcRating>, Option<&Pump>)>();
     for (c, w, e, ac, pump) in q.iter(world) {
         let s = c.segment as usize;
         if s >= n_seg {
@@ -114,12 +114,14 @@ pub fn init_settlement(world: &mut World, first_day: i64, days: usize) -> Settle
 
 /// Settle: adds this step's energy, event energy, excess over FSL, peak energy, bills and comfort
 /// to every portfolio the customer belongs to.
+#[allow(clippy::too_many_arguments)]
 pub fn settlement_system(
     clock: Res<'_, Clock>,
     weather: Res<'_, Weather>,
     ps: Res<'_, ProgramState>,
     mut acc: ResMut<'_, SettlementAcc>,
-    q: Query<'_, '_, (&Customer, &Meter, &Weight, &Enrolment, Option<&AirConditioner>)>,
+    q: Query<'_, '_, (&Meter, &Weight, Option<&AirConditioner>), With<Enrolment>>,
+    firm: Query<'_, '_, (&Meter, &Weight, &Enrolment)>,
 ) {
     let now = clock.now;
     let dt = clock.dt_hours();
@@ -136,6 +138,7 @@ pub fn settlement_system(
     let mut peak = [false; MAX_PROGRAMS];
     let mut price = [0.0; MAX_PROGRAMS];
     let mut flat = [0.0; MAX_PROGRAMS];
+    let mut firm_active = 0u16;
     for p in 0..n_prog {
         let spec = &ps.specs[p];
         let m = &spec.money;
@@ -147,44 +150,66 @@ pub fn settlement_system(
             price[p] = base * mult;
             flat[p] = base;
         }
-    }
-    for (c, m, w, e, ac) in &q {
-        if e.mask == 0 {
-            continue;
+        if ps.active_mask & (1 << p) != 0 && matches!(spec.response, Response::FirmServiceLevel { .. }) {
+            firm_active |= 1 << p;
         }
-        let s = c.segment as usize;
+    }
+    // This step's sums per portfolio, in fixed point: (energy, degree-hours, excess over FSL).
+    let n = acc.portfolios.len();
+    let mut step = vec![(0i64, 0i64, 0i64); n];
+    for (m, w, ac) in &q {
+        let s = usize::from(m.segment);
         if s >= n_seg {
             continue;
         }
-        let kwh = w.0 * m.kw * dt;
-        let dh = ac.map_or(0.0, |a| w.0 * (a.temp_c - a.setpoint_c).max(0.0) * dt);
-        for p in 0..n_prog {
-            let bit = 1u16 << p;
-            if e.mask & bit == 0 {
-                continue;
+        let kwh = ExactSum::fixed(w.0 * m.kw * dt);
+        let dh = ac.map_or(0, |a| ExactSum::fixed(w.0 * (a.temp_c - a.setpoint_c).max(0.0) * dt));
+        let mut bits = m.programs;
+        while bits != 0 {
+            let p = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if p >= n_prog {
+                break;
             }
-            let port = &mut acc.portfolios[p * n_seg + s];
-            if (0..port.hourly_kwh.len() as i64).contains(&di) {
-                port.hourly_kwh[di as usize][hour].add(kwh);
-            }
-            if ps.active_mask & bit != 0 {
-                port.event_kwh.add(kwh);
-                if let Response::FirmServiceLevel { .. } = &ps.specs[p].response {
-                    let ev = &ps.events[ps.active_event[p]];
-                    let ready = ev.start_utc.max(ev.issued_utc + i64::from(e.option_minutes) * 60);
-                    if now.utc_s >= ready {
-                        port.excess_kwh.add(w.0 * (m.kw - e.fsl_kw).max(0.0) * dt);
-                    }
+            let slot = &mut step[p * n_seg + s];
+            slot.0 += kwh;
+            slot.1 += dh;
+        }
+    }
+    // Energy above the Firm Service Level, while interruptible events are in force.
+    if firm_active != 0 {
+        for (m, w, e) in &firm {
+            let s = usize::from(m.segment);
+            let mut bits = e.mask & firm_active;
+            while bits != 0 && s < n_seg {
+                let p = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let ev = &ps.events[ps.active_event[p]];
+                let ready = ev.start_utc.max(ev.issued_utc + i64::from(e.option_minutes) * 60);
+                if now.utc_s >= ready {
+                    step[p * n_seg + s].2 += ExactSum::fixed(w.0 * (m.kw - e.fsl_kw).max(0.0) * dt);
                 }
             }
-            if peak[p] {
-                port.peak_kwh.add(kwh);
-            }
-            if flat[p] > 0.0 {
-                port.price_bill_usd.add(kwh * price[p]);
-                port.flat_bill_usd.add(kwh * flat[p]);
-            }
-            port.degree_hours.add(dh);
+        }
+    }
+    for (k, (kwh, dh, excess)) in step.into_iter().enumerate() {
+        let p = k / n_seg;
+        let port = &mut acc.portfolios[k];
+        if (0..port.hourly_kwh.len() as i64).contains(&di) {
+            port.hourly_kwh[di as usize][hour].add_fixed(kwh);
+        }
+        port.degree_hours.add_fixed(dh);
+        port.excess_kwh.add_fixed(excess);
+        if ps.active_mask & (1 << p) != 0 {
+            port.event_kwh.add_fixed(kwh);
+        }
+        if peak[p] {
+            port.peak_kwh.add_fixed(kwh);
+        }
+        if flat[p] > 0.0 {
+            let e = kwh as f64 / ExactSum::SCALE;
+            port.price_bill_usd.add(e * price[p]);
+            port.flat_bill_usd.add(e * flat[p]);
         }
     }
 }

@@ -333,7 +333,7 @@ fn table_ui(ui: &mut egui::Ui, ctx: &mut Ctx<'_>, prefix: &str, t: &mut toml::Ta
                     let path = path_of(k);
                     let l = ctx.label(ui, k, &path);
                     if let Some(v) = t.get_mut(k.as_str()) {
-                        ui.horizontal_wrapped(|ui| value_ui(ui, ctx, k, &path, v, &l));
+                        ui.horizontal(|ui| value_ui(ui, ctx, k, &path, v, &l));
                     }
                     ctx.reset_button(ui, &path);
                     ui.end_row();
@@ -489,7 +489,10 @@ fn value_ui(ui: &mut egui::Ui, ctx: &mut Ctx<'_>, key: &str, path: &str, v: &mut
             }
         }
         toml::Value::Array(a) => {
-            if is_month_list(key) {
+            if a.is_empty() && !is_month_list(key) && choices_of(key, ctx.program_ids).is_none() {
+                ui.label(RichText::new("(none)").weak())
+                    .on_hover_text("an empty list; set it in a scenario file to add entries");
+            } else if is_month_list(key) {
                 month_picker(ui, a);
             } else if let Some(choices) = choices_of(key, ctx.program_ids) {
                 multi_select(ui, a, &choices);

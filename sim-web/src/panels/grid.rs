@@ -72,7 +72,9 @@ pub fn load_plot(ui: &mut egui::Ui, job: &RunJob, steps: &[StepRecord], height: 
                         .style(LineStyle::dashed_loose()),
                 );
             }
-            p.line(Line::new("load shed", pts(&|s| s.unserved_mw)).color(alert_color(AlertLevel::Eea3)));
+            if steps.iter().any(|s| s.unserved_mw > 0.0) {
+                p.line(Line::new("load shed", pts(&|s| s.unserved_mw)).color(alert_color(AlertLevel::Eea3)));
+            }
         });
 }
 

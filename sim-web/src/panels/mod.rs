@@ -104,8 +104,14 @@ pub fn hours(i: usize, dt_h: f64) -> f64 {
     i as f64 * dt_h
 }
 
-/// Adds the alert levels as coloured vertical bands.
+/// Adds the alert levels as coloured vertical bands (x: hours since the first step).
 pub fn alert_bands(plot: &mut PlotUi<'_>, steps: &[StepRecord], dt_h: f64) {
+    alert_bands_from(plot, steps, 0.0, dt_h);
+}
+
+/// Adds the alert levels as coloured vertical bands, step `i` at `x0 + i * dt_h`.
+pub fn alert_bands_from(plot: &mut PlotUi<'_>, steps: &[StepRecord], x0: f64, dt_h: f64) {
+    let hours = |i: usize, dt: f64| x0 + hours(i, dt);
     let mut i = 0;
     while i < steps.len() {
         let l = steps[i].alert;

@@ -64,12 +64,23 @@ pub fn is_money(key: &str) -> bool {
     key.contains("usd") || key.contains("payment") || key.contains("cost") || key.contains("penalt")
 }
 
-/// Total money in a program summary (sum of its `*_usd` / payment / cost fields), if any.
+/// What a program costs in a run, $: its `cost_usd` field, or else the sum of its `*_usd` fields.
 pub fn program_money(p: &Value) -> Option<f64> {
     let obj = p.as_object()?;
-    let vals: Vec<f64> =
-        obj.iter().filter(|(k, _)| is_money(k) && !k.contains("per_kw")).filter_map(|(_, v)| v.as_f64()).collect();
+    if let Some(c) = obj.get("cost_usd").and_then(Value::as_f64) {
+        return Some(c);
+    }
+    let vals: Vec<f64> = obj.iter().filter(|(k, _)| k.ends_with("_usd")).filter_map(|(_, v)| v.as_f64()).collect();
     (!vals.is_empty()).then(|| vals.iter().sum())
+}
+
+/// Money as `$1,234` or `-$1,234`.
+pub fn fmt_money(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let s = fmt_num(x.abs(), 0);
+    if x < 0.0 && s != "0" { format!("-${s}") } else { format!("${s}") }
 }
 
 /// Total money across programs (and top-level money fields), if the summary has any.
@@ -110,7 +121,7 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
             }
         }
     }
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
         ui.heading("Settlement");
         if job.summary.is_none() {
             ui.label(RichText::new("(so far: the run is not finished)").weak());
@@ -146,7 +157,7 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
                 ui.label(fmt_num(f("net_reduction_mwh"), 1));
                 for k in &extra {
                     let x = f(k);
-                    ui.label(if is_money(k) { format!("${}", fmt_num(x, 0)) } else { fmt_num(x, 2) });
+                    ui.label(if is_money(k) { fmt_money(x) } else { fmt_num(x, 2) });
                 }
                 let kw = f("mw_at_system_peak") * 1000.0;
                 let direct =
@@ -156,7 +167,7 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
                     (None, Some(m)) if kw > 0.0 && run_h > 0.0 => Some(m / kw * 8760.0 / run_h),
                     _ => None,
                 };
-                ui.label(per.map_or("–".into(), |x| format!("${}", fmt_num(x, 0))));
+                ui.label(per.map_or("–".into(), fmt_money));
                 ui.end_row();
             }
         });
@@ -277,6 +288,9 @@ mod tests {
         let p = serde_json::json!({"name": "x", "payments_usd": 100.0, "penalties_usd": -20.0,
             "mw_at_system_peak": 3.0, "capacity_usd_per_kw_month": 8.0});
         assert_eq!(program_money(&p), Some(80.0));
+        let with_cost = serde_json::json!({"payments_usd": 100.0, "cost_usd": 90.0, "cost_per_mwh": 5.0});
+        assert_eq!(program_money(&with_cost), Some(90.0));
+        assert_eq!(fmt_money(-1234.4), "-$1,234");
         let s = serde_json::json!({"programs": {"A": p, "B": {"mw_at_system_peak": 1.0}}});
         assert_eq!(total_money(&s), Some(80.0));
         assert_eq!(total_money(&serde_json::json!({"programs": {}})), None);

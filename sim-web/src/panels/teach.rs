@@ -2,7 +2,7 @@
 //! each program explained in plain words as it happens.
 
 use super::grid::capacity_alerts;
-use super::{alert_bands, alert_words, fmt_num};
+use super::{alert_words, fmt_num};
 use crate::app::DashApp;
 use crate::platform::now_ms;
 use crate::run::RunJob;
@@ -487,29 +487,39 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
 fn evening_plot(ui: &mut egui::Ui, job: &RunJob) {
     let steps = &job.sim.metrics().steps;
     let dt = job.dt_h;
-    let pts = |f: fn(&sim_core::metrics::StepRecord) -> f64| -> PlotPoints<'static> {
-        steps
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.time.date.to_string() == DAY)
-            .map(|(i, s)| [i as f64 * dt, f(s) / 1000.0])
-            .collect()
+    // The afternoon and evening of the day, x in hours of the day.
+    let from = steps.iter().position(|s| s.time.date.to_string() == DAY && s.time.minute_of_day >= 12 * 60);
+    let day: &[sim_core::metrics::StepRecord] = match from {
+        Some(a) => {
+            let b = steps[a..].iter().position(|s| s.time.date.to_string() != DAY).map_or(steps.len(), |k| a + k);
+            &steps[a..b]
+        }
+        None => &[],
     };
-    let first = steps.iter().position(|s| s.time.date.to_string() == DAY && s.time.minute_of_day >= FROM_MIN - 120);
-    let now_h = steps.len() as f64 * dt;
-    let x0 = first.map_or(0.0, |i| i as f64 * dt);
-    let axis = super::TimeAxis::of(steps);
-    Plot::new("teach-evening")
-        .height(200.0)
+    let h0 = day.first().map_or(12.0, |s| f64::from(s.time.minute_of_day) / 60.0);
+    let pts = |f: fn(&sim_core::metrics::StepRecord) -> f64| -> PlotPoints<'static> {
+        day.iter().enumerate().map(|(i, s)| [h0 + i as f64 * dt, f(s) / 1000.0]).collect()
+    };
+    let now_h = job.sim.snapshot().time.get(11..16).and_then(|t| {
+        let (h, m) = t.split_once(':')?;
+        Some(h.parse::<f64>().ok()? + m.parse::<f64>().ok()? / 60.0)
+    });
+    Plot::new("teach-evening-of-the-day")
+        .height(220.0)
         .legend(Legend::default())
-        .default_x_bounds(x0, x0 + 11.0)
+        .default_x_bounds(12.0, 23.5)
         .y_axis_label("GW")
-        .x_axis_formatter(move |m, _| axis.label(m.value).get(6..).unwrap_or_default().to_string())
+        .x_axis_formatter(|m, _| {
+            let mins = (m.value * 60.0).round() as i64;
+            format!("{:02}:{:02}", mins.div_euclid(60), mins.rem_euclid(60))
+        })
         .show(ui, |p| {
-            alert_bands(p, steps, dt);
+            super::alert_bands_from(p, day, h0, dt);
             p.line(Line::new("supply", pts(|s| s.supply_mw)).color(Color32::from_rgb(44, 160, 44)));
             p.line(Line::new("load", pts(|s| s.system_load_mw)).color(Color32::from_rgb(31, 119, 180)));
-            p.vline(VLine::new("now", now_h).color(Color32::DARK_GRAY));
+            if let Some(h) = now_h.filter(|_| !day.is_empty()) {
+                p.vline(VLine::new("now", h).color(Color32::DARK_GRAY));
+            }
         });
 }
 
