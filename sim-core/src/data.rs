@@ -15,11 +15,12 @@ pub fn builtin(name: &str) -> Option<&'static str> {
 }
 
 /// The shipped scenarios, by file name (the first is the default).
-pub const SCENARIOS: [(&str, &str); 4] = [
+pub const SCENARIOS: [(&str, &str); 5] = [
     ("default.toml", include_str!("../../scenarios/default.toml")),
     ("heatwave-2022.toml", include_str!("../../scenarios/heatwave-2022.toml")),
     ("summer-2020.toml", include_str!("../../scenarios/summer-2020.toml")),
     ("synthetic-summer.toml", include_str!("../../scenarios/synthetic-summer.toml")),
+    ("third-party-2022.toml", include_str!("../../scenarios/third-party-2022.toml")),
 ];
 
 /// The default scenario's text (`scenarios/default.toml`).

@@ -322,6 +322,19 @@ impl<K: Ord + Clone> Shares<K> {
         last.cloned().expect("shares are checked non-empty")
     }
 
+    /// The category a uniform draw `u` in [0, 1) falls in (in key order).
+    pub fn pick(&self, mut u: f64) -> Option<&K> {
+        let mut last = None;
+        for (k, w) in &self.0 {
+            if u < *w {
+                return Some(k);
+            }
+            u -= w;
+            last = Some(k);
+        }
+        last
+    }
+
     /// The share of one category (0 when absent).
     pub fn share(&self, k: &K) -> f64 {
         self.0.get(k).copied().unwrap_or(0.0)

@@ -12,6 +12,7 @@
 //! assert_eq!(sim.metrics().steps.len(), 12);
 //! ```
 
+pub mod aggregators;
 pub mod customers;
 pub mod data;
 pub mod devices;

@@ -1,5 +1,6 @@
 //! The step schedule: ordered phases run once per step.
 
+use crate::aggregators::{drp_daily_system, history_system, market_system};
 use crate::devices::{ac_control_system, ac_system, base_load_system, building_system, pump_system, reset_sums_system};
 use crate::grid::{grid_balance_system, grid_observe_system};
 use crate::metrics::{aggregate_meters_system, record_system};
@@ -36,14 +37,22 @@ pub fn build_schedule(grid: bool, strict: bool) -> Schedule {
     } else {
         s.add_systems(weather_system.in_set(Phase::Observe));
     }
-    s.add_systems((dispatch_system, response_system, ac_control_system).chain().in_set(Phase::Decide));
+    s.add_systems(
+        (drp_daily_system, market_system, dispatch_system, response_system, ac_control_system)
+            .chain()
+            .in_set(Phase::Decide),
+    );
     s.add_systems(
         (reset_sums_system, base_load_system, building_system, pump_system, ac_system).chain().in_set(Phase::Act),
     );
     if grid {
-        s.add_systems((aggregate_meters_system, grid_balance_system, settlement_system).chain().in_set(Phase::Settle));
+        s.add_systems(
+            (aggregate_meters_system, grid_balance_system, settlement_system, history_system)
+                .chain()
+                .in_set(Phase::Settle),
+        );
     } else {
-        s.add_systems((aggregate_meters_system, settlement_system).chain().in_set(Phase::Settle));
+        s.add_systems((aggregate_meters_system, settlement_system, history_system).chain().in_set(Phase::Settle));
     }
     s.add_systems(record_system.in_set(Phase::Record));
     s

@@ -1,9 +1,16 @@
 //! The facade: the only door into a run for the command line, the browser, benches and tests.
 
+use crate::aggregators::state::init_aggregators;
+use crate::aggregators::{
+    Aggregators, DrpSettlement, MeterHistory, ScenarioRef, Tracked, authorizations_csv, market_csv, settle_drps,
+};
 use crate::customers::{Customer, HouseSpec, Meter, Segments, Weight, spawn_houses, spawn_population};
 use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
 use crate::grid::{AlertLevel, GridState};
-use crate::metrics::{ExactSum, Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, timeseries_csv};
+use crate::metrics::cca::{CapacityAlerts, alerts_csv, capacity_alerts, forecast_csv};
+use crate::metrics::{
+    ExactSum, Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, SupplierEnergy, timeseries_csv,
+};
 use crate::programs::enrol::enrol_population;
 use crate::programs::{BehaviourParams, Enrolment, MAX_PROGRAMS, PriceSignals, ProgramState, ProgramStats, events_csv};
 use crate::rng::SimRng;
@@ -14,6 +21,7 @@ use crate::time::Clock;
 use crate::weather::{HISTORY_DAYS, Weather};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 type ActualQuery = QueryState<(&'static Customer, &'static Meter, &'static Weight, &'static Enrolment)>;
 type TwinQuery = QueryState<(&'static Customer, &'static Meter)>;
@@ -28,6 +36,8 @@ struct Twin {
     cf_kw: Vec<f64>,
     /// This step's attributed true reduction by portfolio, kWh (program × segments + segment).
     by_portfolio: Vec<ExactSum>,
+    /// True reduction while events are in force, by the customers' energy supplier, MWh.
+    by_supplier: [ExactSum; crate::customers::MAX_SUPPLIERS],
 }
 
 /// A simulation run.
@@ -124,6 +134,16 @@ fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
     let stats = enrol_population(&mut world, scn, &programs, &rng);
     world.insert_resource(stats);
     world.insert_resource(programs);
+    // Third-party DRPs: their customers' meter history covers the settlement look-back and the run.
+    let run_first = crate::time::day_number(scn.first);
+    let history_first = run_first - (HISTORY_DAYS - 1);
+    let history_days = (crate::time::day_number(scn.last) - history_first + 1) as usize;
+    let (agg, meter_history) =
+        init_aggregators(&mut world, scn, &rng, mode == Mode::Actual, history_first, history_days);
+    world.insert_resource(agg);
+    world.insert_resource(meter_history);
+    world.insert_resource(ScenarioRef(std::sync::Arc::new(scn.clone())));
+    world.insert_resource(SupplierEnergy::default());
     let acc = init_settlement(&mut world, first_day, days);
     world.insert_resource(acc);
     world
@@ -132,14 +152,17 @@ fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
 /// Removes the customers no program concerns (they behave identically with and without events).
 fn despawn_unenrolled(world: &mut World) {
     let idle: Vec<Entity> =
-        world.query_filtered::<Entity, (With<Customer>, Without<Enrolment>)>().iter(world).collect();
+        world.query_filtered::<Entity, (With<Customer>, Without<Enrolment>, Without<Tracked>)>().iter(world).collect();
     for e in idle {
         world.despawn(e);
     }
 }
 
-/// Whether any enrolled customer is in a baseline-settled program.
+/// Whether any enrolled customer is in a baseline-settled program, or DRPs settle their customers.
 fn needs_history(world: &World) -> bool {
+    if !world.resource::<MeterHistory>().ids.is_empty() {
+        return true;
+    }
     let ps = world.resource::<ProgramState>();
     let acc = world.resource::<SettlementAcc>();
     (0..ps.ids.len().min(MAX_PROGRAMS)).any(|p| {
@@ -149,7 +172,7 @@ fn needs_history(world: &World) -> bool {
 
 /// Simulates the 45 days before the run, without events and with only enrolled customers, and
 /// returns their portfolios' hourly meter data (the history settlement baselines look back on).
-fn warm_up(scn: &ValidScenario, seed: u64) -> SettlementAcc {
+fn warm_up(scn: &ValidScenario, seed: u64) -> (SettlementAcc, MeterHistory) {
     let mut world = build_world(scn, seed, Mode::WarmUp);
     despawn_unenrolled(&mut world);
     let mut schedule = build_schedule(false, false);
@@ -157,7 +180,10 @@ fn warm_up(scn: &ValidScenario, seed: u64) -> SettlementAcc {
         schedule.run(&mut world);
         world.resource_mut::<Clock>().advance();
     }
-    world.remove_resource::<SettlementAcc>().unwrap_or_default()
+    (
+        world.remove_resource::<SettlementAcc>().unwrap_or_default(),
+        world.remove_resource::<MeterHistory>().unwrap_or_default(),
+    )
 }
 
 impl Sim {
@@ -170,7 +196,12 @@ impl Sim {
     fn build(scn: &ValidScenario, seed: u64, strict: bool) -> Self {
         let s = scn.scenario();
         let mut world = build_world(scn, seed, Mode::Actual);
-        let history = needs_history(&world).then(|| warm_up(scn, seed));
+        let history = needs_history(&world).then(|| {
+            let (acc, meters) = warm_up(scn, seed);
+            // The warm-up's meter history (the days before the run) continues in the run.
+            world.insert_resource(meters);
+            acc
+        });
         let grid = s.grid.enabled;
         let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
         let twin = want_twin.then(|| {
@@ -183,6 +214,7 @@ impl Sim {
                 schedule: build_schedule(false, false),
                 cf_kw: vec![],
                 by_portfolio: vec![],
+                by_supplier: Default::default(),
             }
         });
         Self {
@@ -324,20 +356,87 @@ impl Sim {
         events_csv(&self.programs().sorted_rows())
     }
 
-    /// Settlement of every program's portfolios so far (events that have ended).
+    /// Settlement of every program's portfolios so far (events that have ended), then each DRP's.
     pub fn settlement(&self) -> Vec<SettlementRow> {
-        settle(
+        let mut rows = settle(
             self.programs(),
             self.world.resource::<SettlementAcc>(),
             self.history.as_ref(),
             self.segments(),
             self.clock(),
+        );
+        rows.extend(self.drp_settlement().0.into_iter().map(|d| d.row));
+        rows
+    }
+
+    /// The DRPs' settlement, and delivered energy per (DRP, day, hour).
+    pub fn drp_settlement(&self) -> (Vec<DrpSettlement>, crate::aggregators::Delivered) {
+        let scn = &self.world.resource::<ScenarioRef>().0;
+        settle_drps(
+            self.aggregators(),
+            self.world.resource::<MeterHistory>(),
+            self.programs(),
+            self.world.resource::<SettlementAcc>(),
+            scn,
+            self.clock(),
         )
+    }
+
+    /// Third-party DRPs: links, authorization ledger, market rows.
+    pub fn aggregators(&self) -> &Aggregators {
+        self.world.resource::<Aggregators>()
+    }
+
+    /// `authorizations.csv`: every grant, share and revocation.
+    pub fn authorizations_csv(&self) -> String {
+        authorizations_csv(self.aggregators())
+    }
+
+    /// `market.csv`: every DRP's bids, awards and deliveries by hour.
+    pub fn market_csv(&self) -> String {
+        market_csv(self.aggregators(), &self.drp_settlement().1)
+    }
+
+    /// The CCA operator's capacity-alert view at the latest step.
+    pub fn capacity_alerts(&self) -> CapacityAlerts {
+        capacity_alerts(&self.metrics().steps, self.grid(), self.programs(), self.clock())
+    }
+
+    /// `alerts.csv`: status notices, day-ahead alerts and DR events.
+    pub fn alerts_csv(&self) -> String {
+        alerts_csv(&self.metrics().steps, self.grid(), self.programs(), self.clock())
+    }
+
+    /// `forecast.csv`: daily peaks beside the forecasts made the day before.
+    pub fn forecast_csv(&self) -> String {
+        forecast_csv(&self.metrics().steps, self.grid())
     }
 
     /// `settlement.csv`: one row per program and segment.
     pub fn settlement_csv(&self) -> String {
         settlement_csv(&self.settlement())
+    }
+
+    fn supplier_summary(&self) -> BTreeMap<String, crate::metrics::SupplierSummary> {
+        let names = &self.segments().suppliers;
+        let served = self.world.resource::<SupplierEnergy>();
+        let mut out: BTreeMap<String, crate::metrics::SupplierSummary> = BTreeMap::new();
+        if let Some(mut q) = self.world.try_query::<(&Customer, &Weight, Option<&Enrolment>)>() {
+            for (c, w, e) in q.iter(&self.world) {
+                let name = names.get(usize::from(c.supplier)).cloned().unwrap_or_default();
+                let x = out.entry(name).or_default();
+                x.customers += w.0;
+                if e.is_some_and(|e| e.mask != 0) {
+                    x.enrolled_customers += w.0;
+                }
+            }
+        }
+        for (i, name) in names.iter().enumerate() {
+            let x = out.entry(name.clone()).or_default();
+            x.served_mwh = served.0[i].value() / 1000.0;
+            x.reduced_in_events_mwh = self.twin.as_ref().map_or(0.0, |t| t.by_supplier[i].value());
+        }
+        out.into_iter().map(|(k, v)| (k, v.rounded())).collect()
     }
 
     /// Degree-hours above setpoint per program (actual, twin), summed over segments, °C·h (weighted).
@@ -402,6 +501,16 @@ impl Sim {
             degree_hours: &self.degree_hours(),
             run_days: c.step as f64 * c.dt_hours() / 24.0,
         });
+        let drps = self.drp_settlement().0;
+        let names = &self.world.resource::<ScenarioRef>().0.scenario().drps;
+        for (d, r) in drps.into_iter().enumerate() {
+            if let Some(cfg) = names.get(d) {
+                s.drps.insert(cfg.name.clone(), r.summary.rounded());
+            }
+        }
+        s.migrations =
+            self.aggregators().migrations.iter().map(|(k, v)| (k.clone(), crate::metrics::round(*v, 3))).collect();
+        s.suppliers = self.supplier_summary();
         s
     }
 }
@@ -435,6 +544,9 @@ fn attribute(world: &mut World, t: &mut Twin) {
             continue;
         }
         total.add(d);
+        if e.attribution & active != 0 {
+            t.by_supplier[usize::from(c.supplier) % crate::customers::MAX_SUPPLIERS].add(d * dt);
+        }
         let bits = e.attribution;
         if bits == 0 {
             unattributed.add(d);

@@ -365,8 +365,16 @@ fn refused_requests_do_not_count_toward_caps() {
 #[test]
 fn the_default_book_keeps_the_fact_sheet_day_rules() {
     let book = book_with(&[]);
-    assert!(book.programs.values().all(|p| p.days == DayRule::Any));
-    assert_eq!(book.ids(), vec!["AP-I", "CBP-E", "CPP", "ELRP-A1", "RTP", "SDP", "SDP-C", "SEP", "TOU-BIP"]);
+    // DOMAIN.md §3: every SCE program may call events on any day, holidays included; only PRP, an
+    // aggregator contract read as business-day capacity, is weekdays-only (a reading, marked in the book).
+    for (id, p) in &book.programs {
+        let want = if id == "PRP" { DayRule::Weekdays } else { DayRule::Any };
+        assert_eq!(p.days, want, "{id}");
+    }
+    assert_eq!(
+        book.ids(),
+        vec!["AP-I", "CBP-E", "CPP", "DRAM", "ELRP-A1", "LCR", "PRP", "RTP", "SDP", "SDP-C", "SEP", "TOU-BIP"]
+    );
 }
 
 // ------------------------------------------------------------------ eligibility

@@ -277,7 +277,8 @@ mod tests {
     #[test]
     fn every_commented_field_of_the_book_has_its_source_comment() {
         let notes = BookNotes::parse(DEFAULT_BOOK);
-        assert_eq!(notes.programs.len(), 9);
+        assert_eq!(notes.programs.len(), 12);
+        assert!(notes.program("DRAM").is_some() && notes.program("LCR").is_some() && notes.program("PRP").is_some());
         let bip = notes.program("TOU-BIP").unwrap();
         assert!(bip.comments["max_events_per_month"].contains("10 events/month"), "{:?}", bip.comments);
         assert!(bip.comments["eligibility.min_demand_kw"].contains("200 kW"));

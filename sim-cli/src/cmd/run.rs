@@ -69,6 +69,10 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     write_atomic(&out, "timeseries.csv", sim.timeseries_csv().as_bytes())?;
     write_atomic(&out, "events.csv", sim.events_csv().as_bytes())?;
     write_atomic(&out, "settlement.csv", sim.settlement_csv().as_bytes())?;
+    write_atomic(&out, "market.csv", sim.market_csv().as_bytes())?;
+    write_atomic(&out, "authorizations.csv", sim.authorizations_csv().as_bytes())?;
+    write_atomic(&out, "alerts.csv", sim.alerts_csv().as_bytes())?;
+    write_atomic(&out, "forecast.csv", sim.forecast_csv().as_bytes())?;
     write_atomic(&out, "summary.json", summary.to_json().as_bytes())?;
     if !a.quiet {
         print_summary(&summary, &loaded.origin, &out, started.elapsed());
@@ -95,7 +99,7 @@ fn print_summary(s: &RunSummary, origin: &str, out: &std::path::Path, took: Dura
         s.customers_peak_mw, s.customers_peak_time, s.customers_energy_mwh
     );
     println!(
-        "  wrote {} (summary.json, timeseries.csv, events.csv, settlement.csv) in {:.2} s",
+        "  wrote {} (summary.json, timeseries.csv, events.csv, settlement.csv, market.csv, authorizations.csv, alerts.csv, forecast.csv) in {:.2} s",
         out.display(),
         took.as_secs_f64()
     );

@@ -22,7 +22,12 @@ pub struct Customer {
     pub dac: bool,
     /// Maximum demand, kW.
     pub max_demand_kw: f64,
+    /// Energy supplier, an index into [`Segments::suppliers`] (0 = SCE for Bundled customers).
+    pub supplier: u8,
 }
+
+/// The most energy suppliers a scenario may name (SCE, CCAs and ESPs together).
+pub const MAX_SUPPLIERS: usize = 8;
 
 /// How many real customers this agent stands for.
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
@@ -43,6 +48,8 @@ pub struct Meter {
     pub programs: u16,
     /// The customer's segment.
     pub segment: u16,
+    /// The customer's energy supplier (see [`Customer::supplier`]).
+    pub supplier: u8,
 }
 
 /// What the engine keeps about each population segment.
@@ -89,4 +96,6 @@ pub struct Segments {
     pub list: Vec<SegmentInfo>,
     /// Rate schedule names; `Customer::rate` indexes this.
     pub rates: Vec<String>,
+    /// Energy supplier names (SCE first, then CCAs, then ESPs); `Customer::supplier` indexes this.
+    pub suppliers: Vec<String>,
 }

@@ -3,5 +3,5 @@
 mod components;
 mod spawn;
 
-pub use components::{Customer, Meter, SegmentInfo, Segments, Weight};
+pub use components::{Customer, MAX_SUPPLIERS, Meter, SegmentInfo, Segments, Weight};
 pub use spawn::{HouseSpec, spawn_houses, spawn_population};

@@ -50,7 +50,8 @@ pub fn default_building(class: CustomerClass) -> BuildingParams {
 /// Spawns every segment's agents; returns the segment table.
 pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) -> Segments {
     let dt_h = f64::from(scn.scenario().step_minutes) / 60.0;
-    let mut segments = Segments::default();
+    let mut segments = Segments { suppliers: scn.suppliers().to_vec(), ..Segments::default() };
+    let suppliers = Suppliers::new(scn, rng);
     let mut id: u32 = 0;
     for (si, seg) in scn.scenario().population.iter().enumerate() {
         let weight = seg.customers / f64::from(seg.agents);
@@ -78,7 +79,7 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) ->
         };
         let mut g = rng.fork(&format!("population/{si}"));
         for _ in 0..seg.agents {
-            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g);
+            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers);
             id += 1;
         }
     }
@@ -114,6 +115,7 @@ fn spawn_agent(
     rate_ids: &[u16],
     dt_h: f64,
     g: &mut rand_chacha::ChaCha12Rng,
+    suppliers: &Suppliers<'_>,
 ) {
     // Draw order is fixed: changing it changes every later draw of the segment.
     let service: ServiceType = seg.service_type.sample(g);
@@ -244,7 +246,50 @@ fn spawn_agent(
     if has_pump_ctl && seg.class == CustomerClass::Agricultural {
         e.insert(PumpControl);
     }
-    e.insert(Customer { id, segment: si, class: seg.class, service, rate, meter, dac, max_demand_kw: max_kw });
+    let supplier = suppliers.of(id, service);
+    if let Some(mut m) = e.get_mut::<Meter>() {
+        m.supplier = supplier;
+    }
+    e.insert(Customer {
+        id,
+        segment: si,
+        class: seg.class,
+        service,
+        rate,
+        meter,
+        dac,
+        max_demand_kw: max_kw,
+        supplier,
+    });
+}
+
+/// Assigns each customer its energy supplier by its own draw (so supplier shares never shift the
+/// population's other draws).
+pub(crate) struct Suppliers<'a> {
+    key: crate::rng::StreamKey,
+    scn: &'a ValidScenario,
+}
+
+impl<'a> Suppliers<'a> {
+    fn new(scn: &'a ValidScenario, rng: &SimRng) -> Self {
+        Self { key: rng.stream("suppliers"), scn }
+    }
+
+    /// The supplier index of customer `id` with service type `service`.
+    fn of(&self, id: u32, service: ServiceType) -> u8 {
+        let names = self.scn.suppliers();
+        let s = &self.scn.scenario().suppliers;
+        let (shares, default) = match service {
+            ServiceType::Bundled => return 0,
+            ServiceType::Cca => (&s.ccas, "CCA"),
+            ServiceType::DirectAccess => (&s.esps, "ESP"),
+        };
+        let name = match shares {
+            Some(sh) => sh.pick(self.key.uniform(u64::from(id), 0)).map_or(default, String::as_str),
+            None => default,
+        };
+        names.iter().position(|n| n == name).unwrap_or(0) as u8
+    }
 }
 
 /// A house given parameter by parameter (benches and tests that mirror a peer model).
@@ -305,6 +350,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                     meter: MeterType::SmartMeter,
                     dac: false,
                     max_demand_kw: h.pth_kw / h.cop,
+                    supplier: 0,
                 },
                 Weight(1.0),
                 Meter { segment: u16::MAX, ..Meter::default() },

@@ -62,6 +62,8 @@ pub struct LoadSums {
     pub ac_temp: ExactSum,
     /// Weight of running compressors.
     pub ac_running: ExactSum,
+    /// Load by energy supplier (index as `Segments::suppliers`), kW.
+    pub by_supplier: [ExactSum; crate::customers::MAX_SUPPLIERS],
 }
 
 impl LoadSums {
@@ -73,12 +75,16 @@ impl LoadSums {
         self.ac_weight.merge(o.ac_weight);
         self.ac_temp.merge(o.ac_temp);
         self.ac_running.merge(o.ac_running);
+        for (a, b) in self.by_supplier.iter_mut().zip(o.by_supplier) {
+            a.merge(b);
+        }
         self
     }
 
     #[inline]
     fn close(&mut self, m: &Meter, w: f64) {
         self.by_class[usize::from(m.class) & 3].add(w * m.kw);
+        self.by_supplier[usize::from(m.supplier) % crate::customers::MAX_SUPPLIERS].add(w * m.kw);
         self.expected.add(w * m.expected_kw);
     }
 }
@@ -97,6 +103,7 @@ struct Acc {
     ac_weight: f64,
     ac_temp: f64,
     ac_running: f64,
+    sup: [f64; crate::customers::MAX_SUPPLIERS],
 }
 
 impl Acc {
@@ -110,6 +117,7 @@ impl Acc {
             _ => self.c3 += v,
         }
         self.expected += w * m.expected_kw;
+        self.sup[usize::from(m.supplier) % crate::customers::MAX_SUPPLIERS] += v;
     }
 
     fn sums(self) -> LoadSums {
@@ -124,6 +132,7 @@ impl Acc {
             ac_weight: s(self.ac_weight),
             ac_temp: s(self.ac_temp),
             ac_running: s(self.ac_running),
+            by_supplier: self.sup.map(s),
         }
     }
 }

@@ -149,6 +149,8 @@ pub struct ForecastHour {
     pub demand_mw: f64,
     /// Forecast available supply, MW.
     pub supply_mw: f64,
+    /// Forecast solar and wind, MW (demand minus this is net load).
+    pub renewables_mw: f64,
 }
 
 impl ForecastHour {

@@ -46,6 +46,8 @@ pub struct GridState {
     pub issued: Vec<IssuedAlert>,
     /// Next-day peak demand forecast: (day number, MW), made at the day-ahead issue time.
     pub next_day_peak_forecast: Option<(i64, f64)>,
+    /// Every next-day peak forecast made: (day number forecast, MW).
+    pub peak_forecasts: Vec<(i64, f64)>,
     /// Next-day lowest forecast reserve margin in the alert window: (day number, %).
     pub next_day_min_margin: Option<(i64, f64)>,
     /// Today's highest system load so far, MW.
@@ -79,6 +81,7 @@ impl GridState {
             issued: vec![],
             next_day_peak_forecast: None,
             next_day_min_margin: None,
+            peak_forecasts: vec![],
             today_peak_mw: 0.0,
         }
     }
@@ -155,7 +158,12 @@ impl GridState {
                 let date = local.date;
                 let demand = demand_mw(d, date.month(), minute, local.day_type, drv);
                 let sup = supply(&self.cfg.supply, utc, minute, drv, expected, 0.0);
-                out.push(ForecastHour { minute_of_day: minute, demand_mw: demand, supply_mw: sup.total() });
+                out.push(ForecastHour {
+                    minute_of_day: minute,
+                    demand_mw: demand,
+                    supply_mw: sup.total(),
+                    renewables_mw: sup.solar_mw + sup.wind_mw,
+                });
             }
         }
         out
@@ -165,6 +173,7 @@ impl GridState {
         let hours = self.forecast_tomorrow(clock, weather);
         let peak = hours.iter().map(|h| h.demand_mw).fold(0.0, f64::max);
         self.next_day_peak_forecast = Some((clock.now.day + 1, peak));
+        self.peak_forecasts.push((clock.now.day + 1, peak));
         let (ws, we) = self.window;
         let min_margin = hours
             .iter()

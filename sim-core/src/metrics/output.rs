@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// Rounds to `d` decimals (for readable, stable output).
-pub(crate) fn round(x: f64, d: i32) -> f64 {
+pub fn round(x: f64, d: i32) -> f64 {
     let f = 10f64.powi(d);
-    (x * f).round() / f
+    // `+ 0.0` turns -0.0 into 0.0.
+    (x * f).round() / f + 0.0
 }
 
 /// A day-ahead alert as reported.
@@ -84,6 +85,37 @@ pub struct RunSummary {
     pub generator_refused_mwh: f64,
     /// Load change not attributable to any program (should be near zero), MWh.
     pub unattributed_reduction_mwh: f64,
+    /// Third-party DRPs: registration, authorizations, bids, awards, deliveries and money.
+    pub drps: BTreeMap<String, crate::aggregators::DrpSummary>,
+    /// Customers who left utility programs on joining a DRP, by program left (real customers).
+    pub migrations: BTreeMap<String, f64>,
+    /// By energy supplier (SCE for Bundled, CCAs, ESPs): customers, enrolment, load served and reduced.
+    pub suppliers: BTreeMap<String, SupplierSummary>,
+}
+
+/// One energy supplier's customers in a run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SupplierSummary {
+    /// Real customers.
+    pub customers: f64,
+    /// Real customers enrolled in any program.
+    pub enrolled_customers: f64,
+    /// Energy served to them, MWh.
+    pub served_mwh: f64,
+    /// Their true reduction while events were in force, MWh.
+    pub reduced_in_events_mwh: f64,
+}
+
+impl SupplierSummary {
+    /// Rounded for the summary.
+    pub fn rounded(self) -> Self {
+        Self {
+            customers: round(self.customers, 3),
+            enrolled_customers: round(self.enrolled_customers, 3),
+            served_mwh: round(self.served_mwh, 3),
+            reduced_in_events_mwh: round(self.reduced_in_events_mwh, 3),
+        }
+    }
 }
 
 /// One program's results in a run.
@@ -236,6 +268,9 @@ impl RunSummary {
             generator_mwh: 0.0,
             generator_refused_mwh: 0.0,
             unattributed_reduction_mwh: 0.0,
+            drps: BTreeMap::new(),
+            migrations: BTreeMap::new(),
+            suppliers: BTreeMap::new(),
         }
     }
 

@@ -60,6 +60,10 @@ pub struct PopulationLoad {
     pub by_class_mw: [f64; 4],
 }
 
+/// Energy served to the simulated customers by each supplier over the run, kWh (a resource).
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SupplierEnergy(pub [ExactSum; crate::customers::MAX_SUPPLIERS]);
+
 /// One row of the time series.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StepRecord {
@@ -113,7 +117,16 @@ pub struct Metrics {
 }
 
 /// Settle: the step's weighted meter sums (filled by the Act systems) as the population's load.
-pub fn aggregate_meters_system(sums: Res<'_, crate::devices::LoadSums>, mut pop: ResMut<'_, PopulationLoad>) {
+pub fn aggregate_meters_system(
+    clock: Res<'_, Clock>,
+    sums: Res<'_, crate::devices::LoadSums>,
+    mut pop: ResMut<'_, PopulationLoad>,
+    mut served: ResMut<'_, SupplierEnergy>,
+) {
+    let dt = clock.dt_hours();
+    for (e, s) in served.0.iter_mut().zip(sums.by_supplier) {
+        e.add(s.value() * dt);
+    }
     let all = sums.by_class.iter().fold(ExactSum::default(), |mut a, b| {
         a.merge(*b);
         a

@@ -473,6 +473,25 @@ pub struct ProgramSpec {
     /// Payments, credits, prices and penalties.
     #[serde(default)]
     pub money: crate::settlement::money::Money,
+    /// Who runs it: the utility (customers enrol per the scenario's shares) or aggregators
+    /// (customers join through a DRP, `[[drps]]`).
+    #[serde(default)]
+    pub run_by: RunBy,
+    /// Utility programs a customer leaves on joining this program through a third-party DRP (the
+    /// DRAM Customer Migration Matrix, DOMAIN.md §4).
+    #[serde(default)]
+    pub migration_conflicts: Vec<String>,
+}
+
+/// Who runs a program.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunBy {
+    /// The utility.
+    #[default]
+    Utility,
+    /// Third-party aggregators.
+    Aggregator,
 }
 
 /// A baseline method named by preset or written out in full.
@@ -526,11 +545,16 @@ impl ProgramBook {
     }
 }
 
-/// Deep-merges `over` into `base`: tables merge key by key, anything else replaces.
+/// Deep-merges `over` into `base`: tables merge key by key, anything else replaces. A table that
+/// names a different `kind` or `dist` than the one it overrides replaces it whole (its fields
+/// belong to the other variant).
 pub fn merge_tables(base: &mut toml::Table, over: &toml::Table) {
+    let tag = |t: &toml::Table| t.get("kind").or_else(|| t.get("dist")).cloned();
     for (k, v) in over {
         match (base.get_mut(k), v) {
-            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge_tables(b, o),
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) if tag(o).is_none() || tag(o) == tag(b) => {
+                merge_tables(b, o)
+            }
             _ => {
                 base.insert(k.clone(), v.clone());
             }

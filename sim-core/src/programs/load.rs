@@ -55,6 +55,14 @@ pub(crate) fn build_book(base_text: &str, base_name: &str, overrides: &toml::Tab
         ));
     }
     for (id, spec) in &book.programs {
+        for (i, d) in spec.migration_conflicts.iter().enumerate() {
+            if !book.programs.contains_key(d) {
+                errs.push((
+                    vec![k("programs"), Seg::Key(id.clone()), k("migration_conflicts"), Seg::Index(i)],
+                    format!("unknown program `{d}`"),
+                ));
+            }
+        }
         for (i, d) in spec.dual_participation.iter().enumerate() {
             if !book.programs.contains_key(d) {
                 errs.push((

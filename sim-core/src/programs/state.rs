@@ -66,6 +66,10 @@ pub struct ProgramState {
     pub order_now: OrderInForce,
     /// A/C control bits of each (program, cycling plan).
     pub plan_bits: Vec<Vec<u16>>,
+    /// For each program, the DRP (index into the scenario's `drps`) whose resource it is.
+    pub drp_of: Vec<Option<usize>>,
+    /// Share of each program's resource dispatched this step (a DRP's award / its bid; 1 otherwise).
+    pub dispatch_share: [f64; MAX_PROGRAMS],
 }
 
 fn utc(clock: &Clock, date: Date, minute: u32) -> i64 {
@@ -116,7 +120,10 @@ impl ProgramState {
             orders: scn.orders.clone(),
             order_now: OrderInForce::default(),
             plan_bits,
+            drp_of: vec![],
+            dispatch_share: [1.0; MAX_PROGRAMS],
         };
+        st.drp_of = st.ids.iter().map(|id| scn.drp_instances().iter().position(|x| x == id)).collect();
         let mut reqs = scn.requests().to_vec();
         sort_requests(&mut reqs);
         for r in &reqs {

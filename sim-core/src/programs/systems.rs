@@ -86,6 +86,7 @@ pub fn dispatch_system(
     mut ps: ResMut<'_, ProgramState>,
     mut control: ResMut<'_, AcControl>,
     mut prices: ResMut<'_, PriceSignals>,
+    aggregators: Option<Res<'_, crate::aggregators::Aggregators>>,
 ) {
     if ps.automatic {
         if let Some(g) = grid.as_deref() {
@@ -93,6 +94,22 @@ pub fn dispatch_system(
         }
     }
     ps.update_active(clock.now.utc_s);
+    // A DRP dispatches as much of its resource as it was awarded.
+    if let Some(agg) = aggregators.as_deref() {
+        let hour = clock.now.minute_of_day / 60;
+        for d in &agg.drps {
+            let share = agg
+                .market
+                .iter()
+                .find(|r| {
+                    r.drp_program == d.program && r.day == clock.now.day && r.hour == hour && r.potential_mw > 0.0
+                })
+                .map_or(1.0, |r| (r.award_mw / r.potential_mw).clamp(0.0, 1.0));
+            if d.program < MAX_PROGRAMS {
+                ps.dispatch_share[d.program] = share;
+            }
+        }
+    }
     let starting = ps.starting_mask;
     for p in bits(starting) {
         let ev = ps.events[ps.active_event[p]].clone();
@@ -371,7 +388,7 @@ pub fn response_system(
                 }
                 Response::Nomination { .. } => {
                     if on {
-                        shed = shed.max(en.nomination_kw * en.performance * ramp);
+                        shed = shed.max(en.nomination_kw * en.performance * ramp * ps.dispatch_share[p]);
                     }
                 }
                 Response::Voluntary { .. } => {

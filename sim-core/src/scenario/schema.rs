@@ -68,6 +68,193 @@ pub struct Scenario {
     /// Also run the counterfactual twin (same seed, no events) to measure each program's true reduction.
     #[serde(default = "default_true")]
     pub counterfactual: bool,
+    /// Who supplies energy to CCA and Direct Access customers (DOMAIN.md §5).
+    #[serde(default)]
+    pub suppliers: Suppliers,
+    /// Third-party demand response providers and aggregators (Rule 24, DOMAIN.md §4).
+    #[serde(default)]
+    pub drps: Vec<DrpConfig>,
+    /// Customer data authorization (online CISR or paper form 14-941).
+    #[serde(default)]
+    pub authorization: AuthorizationConfig,
+    /// The CAISO day-ahead market DRPs bid into.
+    #[serde(default)]
+    pub market: MarketConfig,
+}
+
+/// Energy suppliers of non-Bundled customers: names and shares.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Suppliers {
+    /// Community Choice Aggregators and their shares of CCA customers (default: one, "CCA").
+    #[serde(default)]
+    pub ccas: Option<Shares<String>>,
+    /// Electric Service Providers and their shares of Direct Access customers (default: one, "ESP").
+    #[serde(default)]
+    pub esps: Option<Shares<String>>,
+}
+
+/// How a DRP prices its bids.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BidStrategy {
+    /// The same price every hour, $/MWh.
+    Fixed {
+        /// Offer price, $/MWh.
+        price_usd_per_mwh: f64,
+    },
+    /// A share of the hour's forecast clearing price without DR (bidding just under the market).
+    Shade {
+        /// Share of the forecast price (e.g. 0.9).
+        share: f64,
+        /// Lowest price offered, $/MWh.
+        floor_usd_per_mwh: f64,
+    },
+}
+
+/// A third-party DRP or aggregator and the resource it runs.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrpConfig {
+    /// Name (used in outputs; letters, digits, spaces, '-' and '_').
+    pub name: String,
+    /// The aggregator program its customers are in (a program of the book: DRAM, LCR, PRP, CBP-E, TOU-BIP, ELRP-A1).
+    pub program: String,
+    /// When it applied for registration, `YYYY-MM-DD`.
+    pub applied: String,
+    /// Registration with the utility, days (first).
+    #[serde(default = "drp_utility_days")]
+    pub utility_days: u32,
+    /// Registration with the CPUC, days (after the utility's).
+    #[serde(default = "drp_cpuc_days")]
+    pub cpuc_days: u32,
+    /// Registration with CAISO, days (after the CPUC's); then the DRP may serve customers.
+    #[serde(default = "drp_caiso_days")]
+    pub caiso_days: u32,
+    /// Capacity commitment of its resource, MW.
+    pub capacity_mw: f64,
+    /// Share of its market revenue paid to customers (private agreements).
+    pub pay_share: f64,
+    /// Customers it already serves when the run starts (agents drawn from eligible customers), share of eligible.
+    #[serde(default)]
+    pub initial_share: f64,
+    /// Monthly acquisition rate by customer class (share of eligible, not yet recruited customers a month).
+    #[serde(default)]
+    pub acquisition: BTreeMap<CustomerClass, f64>,
+    /// Monthly acquisition rate by segment name (overrides the class rate).
+    #[serde(default)]
+    pub acquisition_segments: BTreeMap<String, f64>,
+    /// Share of customers who authorize online (the rest use the paper form 14-941).
+    #[serde(default = "drp_online")]
+    pub online_share: f64,
+    /// A partner DRP its customers' authorizations may be shared with.
+    #[serde(default)]
+    pub partner: Option<String>,
+    /// Share of its customers who share their authorization with the partner.
+    #[serde(default)]
+    pub share_with_partner: f64,
+    /// Its bids are submitted by the partner (only customers whose authorization is shared count).
+    #[serde(default)]
+    pub bids_via_partner: bool,
+    /// How it prices its bids.
+    pub bid: BidStrategy,
+    /// Share of its customers' nominated reduction it expects to deliver (sizes its bids).
+    #[serde(default = "drp_perf")]
+    pub expected_performance: f64,
+}
+
+fn drp_utility_days() -> u32 {
+    30
+}
+fn drp_cpuc_days() -> u32 {
+    30
+}
+fn drp_caiso_days() -> u32 {
+    45
+}
+fn drp_online() -> f64 {
+    0.8
+}
+fn drp_perf() -> f64 {
+    0.85
+}
+
+/// Customer data authorization (DOMAIN.md §4; seeds 000/001).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationConfig {
+    /// Days to process an online Customer Information Service Request (assumption).
+    #[serde(default = "auth_online")]
+    pub online_days: u32,
+    /// Days to process a paper CISR-DRP form 14-941 (assumption).
+    #[serde(default = "auth_paper")]
+    pub paper_days: u32,
+    /// Chance a customer revokes its authorization in a month.
+    #[serde(default = "auth_revoke")]
+    pub revocation_monthly: f64,
+}
+
+fn auth_online() -> u32 {
+    2
+}
+fn auth_paper() -> u32 {
+    20
+}
+fn auth_revoke() -> f64 {
+    0.02
+}
+
+impl Default for AuthorizationConfig {
+    fn default() -> Self {
+        Self { online_days: auth_online(), paper_days: auth_paper(), revocation_monthly: auth_revoke() }
+    }
+}
+
+/// The CAISO day-ahead market as DRPs see it: a merit-order supply stack against forecast net load.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketConfig {
+    /// When bids for tomorrow are submitted and cleared (local `HH:MM`).
+    #[serde(default = "mk_time")]
+    pub decision_time: String,
+    /// Hours bid: [first, end) local hours.
+    #[serde(default = "mk_hours")]
+    pub bid_hours: [u32; 2],
+    /// Supply stack in merit order: [MW, $/MWh] steps that meet net load (demand - solar - wind).
+    #[serde(default = "mk_stack")]
+    pub stack: Vec<[f64; 2]>,
+    /// Price when the stack runs out (scarcity), $/MWh.
+    #[serde(default = "mk_cap")]
+    pub price_cap_usd_per_mwh: f64,
+}
+
+fn mk_time() -> String {
+    "10:00".into()
+}
+fn mk_hours() -> [u32; 2] {
+    [16, 21]
+}
+// Assumption: a merit order shaped like CAISO's evening stack (must-run and hydro, efficient gas,
+// peakers, imports at rising prices), so prices climb steeply as net load nears 45 GW.
+fn mk_stack() -> Vec<[f64; 2]> {
+    vec![
+        [24_000.0, 25.0],
+        [8_000.0, 45.0],
+        [5_000.0, 70.0],
+        [3_000.0, 120.0],
+        [2_000.0, 250.0],
+        [1_500.0, 600.0],
+        [1_000.0, 1000.0],
+    ]
+}
+fn mk_cap() -> f64 {
+    2000.0
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        Self { decision_time: mk_time(), bid_hours: mk_hours(), stack: mk_stack(), price_cap_usd_per_mwh: mk_cap() }
+    }
 }
 
 /// A Governor's executive order (DOMAIN.md §2-3): can lift prohibited-resource limits.

@@ -51,6 +51,10 @@ pub struct ValidScenario {
     pub(crate) automatic: bool,
     /// Governor's orders: (start UTC s, end UTC s, permits PR, overrides DAC).
     pub(crate) orders: Vec<(i64, i64, bool, bool)>,
+    /// Program ID of each DRP's resource (`<PROGRAM>@<DRP>`), in `drps` order.
+    pub(crate) drp_instances: Vec<String>,
+    /// Supplier names: `SCE` (Bundled) first, then CCAs, then ESPs.
+    pub(crate) suppliers: Vec<String>,
 }
 
 impl ValidScenario {
@@ -81,6 +85,14 @@ impl ValidScenario {
     /// The program book in force (default or named book with the scenario's overrides).
     pub fn book(&self) -> &ProgramBook {
         &self.book
+    }
+    /// Program ID of each DRP's resource (`<PROGRAM>@<DRP>`), in the scenario's `drps` order.
+    pub fn drp_instances(&self) -> &[String] {
+        &self.drp_instances
+    }
+    /// Energy suppliers: `SCE` (Bundled) first, then the CCAs, then the ESPs.
+    pub fn suppliers(&self) -> &[String] {
+        &self.suppliers
     }
     /// The scripted dispatch requests.
     pub fn requests(&self) -> &[Request] {
@@ -436,12 +448,15 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             }
         },
     };
+    let (book, drp_instances) = add_drps(&mut c, &s, book);
     let check_shares = |c: &mut Checker, base: Vec<Seg>, m: &std::collections::BTreeMap<String, f64>| {
         for (id, v) in m {
             let mut p = base.clone();
             p.push(Seg::Key(id.clone()));
             if !book.programs.is_empty() && !book.programs.contains_key(id) {
                 c.push(p, format!("unknown program `{id}`: expected one of {}", book.ids().join(", ")));
+            } else if book.programs.get(id).is_some_and(|x| x.run_by == crate::programs::book::RunBy::Aggregator) {
+                c.push(p, format!("{id} is run by aggregators: customers join it through a DRP ([[drps]])"));
             } else {
                 c.range(p, *v, 0.0, 1.0);
             }
@@ -482,6 +497,38 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     c.range(vec![k("behaviour"), k("manual_ramp_minutes")], bh.manual_ramp_minutes, 0.0, 240.0);
     c.range(vec![k("behaviour"), k("auto_dr_reliability")], bh.auto_dr_reliability, 0.0, 1.0);
 
+    // Suppliers and the market.
+    let mut suppliers = vec!["SCE".to_string()];
+    for (f, sh, default) in [("ccas", &s.suppliers.ccas, "CCA"), ("esps", &s.suppliers.esps, "ESP")] {
+        match sh {
+            Some(x) => {
+                if let Err(m) = x.check() {
+                    c.push(vec![k("suppliers"), k(f)], m);
+                }
+                suppliers.extend(x.0.keys().cloned());
+            }
+            None => suppliers.push(default.to_string()),
+        }
+    }
+    if suppliers.len() > crate::customers::MAX_SUPPLIERS {
+        c.push(
+            vec![k("suppliers")],
+            format!("{} suppliers: at most {} are supported", suppliers.len(), crate::customers::MAX_SUPPLIERS),
+        );
+    }
+    let mk = &s.market;
+    if let Err(m) = parse_hhmm(&mk.decision_time) {
+        c.push(vec![k("market"), k("decision_time")], m);
+    }
+    if !(mk.bid_hours[0] < mk.bid_hours[1] && mk.bid_hours[1] <= 24) {
+        c.push(vec![k("market"), k("bid_hours")], "expected [first, end) hours with first < end <= 24");
+    }
+    if mk.stack.is_empty() || mk.stack.iter().any(|x| !(x[0].is_finite() && x[0] >= 0.0 && x[1].is_finite())) {
+        c.push(vec![k("market"), k("stack")], "expected [MW >= 0, $/MWh] steps");
+    }
+    let auth = &s.authorization;
+    c.range(vec![k("authorization"), k("revocation_monthly")], auth.revocation_monthly, 0.0, 1.0);
+
     // Population.
     for (i, seg) in s.population.iter().enumerate() {
         check_segment(&mut c, i, seg);
@@ -508,6 +555,8 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             requests,
             automatic: s.automatic_dispatch,
             orders,
+            drp_instances,
+            suppliers,
             scenario: s,
         }),
         _ => Err(vec![(vec![], "invalid scenario".into())]),
@@ -612,4 +661,99 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
         }
         (None, _) => {}
     }
+}
+
+/// Programs a DRP may run its customers in besides the aggregator-run ones (DOMAIN.md §3-4:
+/// CBP-E portfolios, TOU-BIP and ELRP through aggregators).
+const AGGREGATED_UTILITY_PROGRAMS: [&str; 3] = ["CBP-E", "TOU-BIP", "ELRP-A1"];
+
+/// Checks the DRPs and adds each one's resource to the book as its own program, `<PROGRAM>@<DRP>`.
+fn add_drps(c: &mut Checker, s: &Scenario, mut book: ProgramBook) -> (ProgramBook, Vec<String>) {
+    use crate::programs::book::RunBy;
+    let mut ids = vec![];
+    for (i, d) in s.drps.iter().enumerate() {
+        let at = |f: &str| vec![k("drps"), Seg::Index(i), k(f)];
+        if d.name.is_empty() || !d.name.chars().all(|ch| ch.is_ascii_alphanumeric() || " -_".contains(ch)) {
+            c.push(at("name"), format!("`{}`: expected letters, digits, spaces, '-' or '_'", d.name));
+        }
+        if s.drps[..i].iter().any(|o| o.name == d.name) {
+            c.push(at("name"), format!("`{}` is named twice", d.name));
+        }
+        if let Err(m) = parse_date(&d.applied) {
+            c.push(at("applied"), m);
+        }
+        c.range(at("capacity_mw"), d.capacity_mw, 0.0, 1e5);
+        c.range(at("pay_share"), d.pay_share, 0.0, 1.0);
+        c.range(at("initial_share"), d.initial_share, 0.0, 1.0);
+        c.range(at("online_share"), d.online_share, 0.0, 1.0);
+        c.range(at("share_with_partner"), d.share_with_partner, 0.0, 1.0);
+        c.range(at("expected_performance"), d.expected_performance, 0.0, 2.0);
+        for (cl, v) in &d.acquisition {
+            c.range(vec![k("drps"), Seg::Index(i), k("acquisition"), Seg::Key(cl.name().into())], *v, 0.0, 1.0);
+        }
+        for (sg, v) in &d.acquisition_segments {
+            let pth = vec![k("drps"), Seg::Index(i), k("acquisition_segments"), Seg::Key(sg.clone())];
+            if s.population.iter().all(|p| &p.name != sg) {
+                c.push(pth, format!("unknown segment `{sg}`"));
+            } else {
+                c.range(pth, *v, 0.0, 1.0);
+            }
+        }
+        match &d.partner {
+            Some(p) if p == &d.name => c.push(at("partner"), "a DRP cannot be its own partner"),
+            Some(p) if s.drps.iter().all(|o| &o.name != p) => c.push(at("partner"), format!("unknown DRP `{p}`")),
+            None if d.bids_via_partner => c.push(at("bids_via_partner"), "bidding through a partner needs a partner"),
+            _ => {}
+        }
+        match &d.bid {
+            BidStrategy::Fixed { price_usd_per_mwh } => c.range(at("bid"), *price_usd_per_mwh, -1e4, 1e5),
+            BidStrategy::Shade { share, floor_usd_per_mwh } => {
+                c.range(at("bid"), *share, 0.0, 10.0);
+                c.range(at("bid"), *floor_usd_per_mwh, -1e4, 1e5);
+            }
+        }
+        let id = format!("{}@{}", d.program, d.name);
+        match book.programs.get(&d.program) {
+            None if book.programs.is_empty() => {}
+            None => c.push(
+                at("program"),
+                format!("unknown program `{}`: expected one of {}", d.program, book.ids().join(", ")),
+            ),
+            Some(t) if t.run_by != RunBy::Aggregator && !AGGREGATED_UTILITY_PROGRAMS.contains(&d.program.as_str()) => c
+                .push(
+                    at("program"),
+                    format!(
+                        "`{}` is not run through aggregators: expected an aggregator program or one of {}",
+                        d.program,
+                        AGGREGATED_UTILITY_PROGRAMS.join(", ")
+                    ),
+                ),
+            Some(t) => {
+                let mut spec = t.clone();
+                spec.name = format!("{} ({})", t.name, d.name);
+                spec.run_by = RunBy::Aggregator;
+                // A resource bid into the market is dispatched by its awards, not by the operator.
+                if spec.triggers.contains(&crate::programs::Trigger::MarketAward) {
+                    spec.operator.enabled = false;
+                }
+                if spec.migration_conflicts.is_empty() {
+                    spec.migration_conflicts =
+                        book.programs.get("DRAM").map(|x| x.migration_conflicts.clone()).unwrap_or_default();
+                }
+                book.programs.insert(id.clone(), spec);
+            }
+        }
+        ids.push(id);
+    }
+    if book.programs.len() > crate::programs::MAX_PROGRAMS {
+        c.push(
+            vec![k("drps")],
+            format!(
+                "{} programs with the DRPs' resources: at most {} are supported",
+                book.programs.len(),
+                crate::programs::MAX_PROGRAMS
+            ),
+        );
+    }
+    (book, ids)
 }

@@ -16,6 +16,8 @@ pub enum CapacityBasis {
     CommittedReduction,
     /// The interruptible load: the pump's kW (AP-I).
     InterruptibleLoad,
+    /// An aggregator's contracted capacity commitment (DRAM, LCR, PRP).
+    Commitment,
 }
 
 /// A program's money: payments, credits, prices and penalties. Absent fields do not apply.

@@ -45,8 +45,10 @@ pub struct SettlementRow {
     pub credits_usd: f64,
     /// Events a baseline could not be computed for.
     pub unsettled_events: u64,
-    /// Who settles the portfolio (`SCE`; third-party providers settle their own).
+    /// Who settles the portfolio (`SCE`, or the DRP that runs it).
     pub settled_by: String,
+    /// A DRP's revenue: CAISO's market payments and capacity contract payments, $ (0 for SCE rows).
+    pub revenue_usd: f64,
 }
 
 impl SettlementRow {
@@ -57,7 +59,7 @@ impl SettlementRow {
 }
 
 /// Header of `settlement.csv`.
-pub const SETTLEMENT_HEADER: &str = "program,segment,customers,events,event_hours,baseline_mwh,actual_mwh,reduction_mwh,true_reduction_mwh,payments_usd,penalties_usd,credits_usd,unsettled_events,settled_by";
+pub const SETTLEMENT_HEADER: &str = "program,segment,customers,events,event_hours,baseline_mwh,actual_mwh,reduction_mwh,true_reduction_mwh,payments_usd,penalties_usd,credits_usd,unsettled_events,settled_by,revenue_usd";
 
 /// Every row as CSV text.
 pub fn settlement_csv(rows: &[SettlementRow]) -> String {
@@ -66,7 +68,7 @@ pub fn settlement_csv(rows: &[SettlementRow]) -> String {
     for r in rows {
         let _ = writeln!(
             out,
-            "{},{},{:.3},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.2},{:.2},{:.2},{},{}",
+            "{},{},{:.3},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.2},{:.2},{:.2},{},{},{:.2}",
             r.program,
             r.segment,
             r.customers,
@@ -80,7 +82,8 @@ pub fn settlement_csv(rows: &[SettlementRow]) -> String {
             r.penalties_usd,
             r.credits_usd,
             r.unsettled_events,
-            r.settled_by
+            r.settled_by,
+            r.revenue_usd
         );
     }
     out
@@ -123,6 +126,10 @@ pub fn settle(
         let spec = &ps.specs[p];
         let money = &spec.money;
         let method = spec.baseline.as_ref().and_then(|b| b.method());
+        if ps.drp_of.get(p).copied().flatten().is_some() {
+            // A DRP's resource is settled with the DRP (`aggregators::settle_drps`).
+            continue;
+        }
         let events: Vec<_> = ps.events.iter().filter(|e| e.program == p && e.end_utc <= now).collect();
         for s in 0..n_seg {
             let Some(port) = acc.get(p, s) else { continue };
@@ -149,6 +156,7 @@ pub fn settle(
                 credits_usd: 0.0,
                 unsettled_events: 0,
                 settled_by: "SCE".into(),
+                revenue_usd: 0.0,
             };
             // Baselines, event by event; settled kWh by month for capacity performance.
             let mut settled_by_month: BTreeMap<(i16, i8), (f64, f64)> = BTreeMap::new();
@@ -186,6 +194,8 @@ pub fn settle(
                     CapacityBasis::Nomination => port.nomination_kw,
                     CapacityBasis::CommittedReduction => port.committed_kw,
                     CapacityBasis::InterruptibleLoad => port.pump_kw,
+                    // Aggregators' commitments are settled with the aggregator (see `aggregators`).
+                    CapacityBasis::Commitment => 0.0,
                 };
                 let mut months: BTreeMap<(i16, i8), (f64, f64)> = BTreeMap::new();
                 for d in &run_days {
