@@ -1,7 +1,7 @@
 //! One named test per rule per program of the default book (DOMAIN.md §3), each asserting the
 //! exact status and reason of the events table.
 
-use sim_core::programs::book::{DayRule, ProgramBook};
+use sim_core::programs::book::{DayRule, Notice, ProgramBook};
 use sim_core::programs::eligibility::{CustomerView, OrderInForce, check_dual, check_eligibility, check_generator_use};
 use sim_core::programs::rules::{Request, Status, judge_calendar};
 use sim_core::programs::{Trigger, book::Device};
@@ -551,4 +551,21 @@ fn residential_programs_do_not_involve_generators() {
             "{id}"
         );
     }
+}
+
+#[test]
+fn an_override_that_switches_the_kind_of_a_rule_replaces_it_whole() {
+    // CBP-E's notice is `{ kind = "day_ahead", by = "17:00" }`; switching the kind must not keep `by`.
+    let book = book_with(&["programs.CBP-E.notice={kind=\"minutes\",minutes=30}"]);
+    assert_eq!(book.programs["CBP-E"].notice, Notice::Minutes { minutes: 30 });
+    // The same kind merges field by field.
+    let book = book_with(&["programs.CBP-E.notice={kind=\"day_ahead\",by=\"15:00\"}"]);
+    assert_eq!(book.programs["CBP-E"].notice, Notice::DayAhead { by: "15:00".into() });
+    // And the rule is applied: 30 minutes' notice on the day is now enough.
+    let book = book_with(&["programs.CBP-E.notice={kind=\"minutes\",minutes=30}"]);
+    let (s, r) = verdict(&book, &["CBP-E 2022-09-06 17:00-19:00 EEA1 @2022-09-06T16:30".into()]);
+    assert_eq!((s, r.as_str()), (Status::Called, ""));
+    let (s, r) = verdict(&book, &["CBP-E 2022-09-06 17:00-19:00 EEA1 @2022-09-06T16:45".into()]);
+    assert_eq!(s, Status::Refused, "{r}");
+    assert!(r.contains("notice"), "{r}");
 }

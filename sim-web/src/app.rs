@@ -30,6 +30,9 @@ pub enum Panel {
     Customers,
     /// Payments, cost per kW-year, settled vs true reduction.
     Settlement,
+    /// Third-party DRPs in CAISO's market: bids, awards, prices, revenues, authorizations; the
+    /// CCA capacity-alert feed.
+    Market,
     /// A (the book) vs B (the edited book).
     Compare,
     /// A guided heat-wave evening.
@@ -38,13 +41,14 @@ pub enum Panel {
 
 impl Panel {
     /// Every panel, in tab order.
-    pub const ALL: [Panel; 8] = [
+    pub const ALL: [Panel; 9] = [
         Panel::Scenario,
         Panel::Editor,
         Panel::Grid,
         Panel::Programs,
         Panel::Customers,
         Panel::Settlement,
+        Panel::Market,
         Panel::Compare,
         Panel::Teach,
     ];
@@ -58,6 +62,7 @@ impl Panel {
             Panel::Programs => "Programs",
             Panel::Customers => "Customers",
             Panel::Settlement => "Settlement",
+            Panel::Market => "Market",
             Panel::Compare => "Compare",
             Panel::Teach => "Teach",
         }
@@ -329,6 +334,7 @@ impl DashApp {
             Panel::Programs => panels::programs::show(self, ui),
             Panel::Customers => panels::customers::show(self, ui),
             Panel::Settlement => panels::settlement::show(self, ui),
+            Panel::Market => panels::market::show(self, ui),
             Panel::Compare => panels::compare::show(self, ui),
             Panel::Teach => panels::teach::show(self, ui),
         });

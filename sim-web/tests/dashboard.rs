@@ -130,3 +130,35 @@ fn compare_shows_a_difference_when_b_differs_from_a() {
     assert!(sb.programs["SDP"].enrolled_customers > 2.0 * sa.programs["SDP"].enrolled_customers);
     assert_eq!(sa.seed, sb.seed);
 }
+
+#[test]
+fn the_market_panel_shows_the_drps_bids_awards_and_revenue() {
+    let mut app = DashApp::with_source(sim_web::share::Source::Embedded("third-party-2022.toml".into()));
+    app.panel = Panel::Market;
+    let mut h = harness(app);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("No run yet").is_some());
+    h.get_by_label("Run").click();
+    h.run_steps(1);
+    step_until(&mut h, 40_000, main_finished);
+    h.run_steps(3);
+    let (names, revenue) = {
+        let app = h.state();
+        let runner = app.runner.borrow();
+        let job = runner.main.as_ref().expect("a run");
+        let s = job.summary.as_ref().expect("finished");
+        assert!(!s.drps.is_empty(), "the scenario has DRPs");
+        let names: Vec<String> = s.drps.keys().cloned().collect();
+        let (bid, award, _) = sim_web::panels::market::market_totals(job.sim.aggregators())[0];
+        let first = &s.drps[&job.sim.aggregators().drps[0].name];
+        // The table's totals are the summary's (hourly MW over one-hour market intervals = MWh).
+        assert!((bid - first.bid_mwh).abs() < 1e-3 * bid.max(1.0), "{bid} vs {}", first.bid_mwh);
+        assert!((award - first.awarded_mwh).abs() < 1e-3 * award.max(1.0), "{award} vs {}", first.awarded_mwh);
+        (names, sim_web::panels::settlement::fmt_money(first.market_revenue_usd))
+    };
+    for n in &names {
+        assert!(h.query_all_by_label(n.as_str()).next().is_some(), "no row for {n}");
+    }
+    assert!(h.query_by_label(revenue.as_str()).is_some(), "no revenue cell {revenue}");
+    assert!(h.query_by_label_contains("Capacity alerts").is_some(), "the CCA feed is beside the market");
+}

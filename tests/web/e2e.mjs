@@ -200,6 +200,12 @@ try {
     await click("compare:run");
     await waitState((s) => s.compare && s.compare.every((j) => j.finished), "A and B to finish");
     await shot("compare");
+    // Market and aggregators: the third-party scenario, run to the end.
+    await load("#s=third-party-2022.toml&seed=24");
+    await click("run");
+    await waitState((s) => s.main && s.main.finished, "the third-party run to finish", 300_000);
+    await click("tab:Market");
+    await shot("market");
   }
 } catch (e) {
   check("the end-to-end run completes", false, e.message);

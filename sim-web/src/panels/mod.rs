@@ -4,6 +4,7 @@ pub mod compare;
 pub mod customers;
 pub mod editor;
 pub mod grid;
+pub mod market;
 pub mod programs;
 pub mod scenario;
 pub mod settlement;
