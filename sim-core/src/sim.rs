@@ -38,7 +38,13 @@ struct Twin {
     by_portfolio: Vec<ExactSum>,
     /// True reduction while events are in force, by the customers' energy supplier, MWh.
     by_supplier: [ExactSum; crate::customers::MAX_SUPPLIERS],
+    /// Step the twin beside the actual world on another thread (large runs only: for small ones
+    /// waking a thread every step costs more than it saves).
+    concurrent: bool,
 }
+
+/// Agents from which the actual world and its twin are stepped at the same time (`parallel`).
+const CONCURRENT_TWIN_AGENTS: u64 = 50_000;
 
 /// A simulation run.
 pub struct Sim {
@@ -215,6 +221,7 @@ impl Sim {
                 cf_kw: vec![],
                 by_portfolio: vec![],
                 by_supplier: Default::default(),
+                concurrent: scn.agents() >= CONCURRENT_TWIN_AGENTS,
             }
         });
         Self {
@@ -257,13 +264,21 @@ impl Sim {
         if self.clock().finished() {
             return false;
         }
-        self.schedule.run(&mut self.world);
-        if let Some(t) = &mut self.twin {
-            t.schedule.run(&mut t.world);
-            attribute(&mut self.world, t);
+        let Self { world, schedule, twin, .. } = self;
+        if let Some(t) = twin {
+            // The twin reads nothing of the actual world within a step: the two can run at once.
+            if t.concurrent {
+                run_pair(schedule, world, &mut t.schedule, &mut t.world);
+            } else {
+                schedule.run(world);
+                t.schedule.run(&mut t.world);
+            }
+            attribute(world, t);
             t.world.resource_mut::<Clock>().advance();
+        } else {
+            schedule.run(world);
         }
-        self.world.resource_mut::<Clock>().advance();
+        world.resource_mut::<Clock>().advance();
         true
     }
 
@@ -520,6 +535,20 @@ impl Sim {
 ///
 /// Readings are matched by customer id (not by iteration order, which may differ between worlds),
 /// and summed exactly, so the result does not depend on archetype order.
+/// Runs two worlds' schedules for one step: at the same time on rayon's threads with the
+/// `parallel` feature, one after the other without it. Each world is stepped by its own schedule
+/// alone, so the results are the same either way.
+#[cfg(feature = "parallel")]
+fn run_pair(a: &mut Schedule, wa: &mut World, b: &mut Schedule, wb: &mut World) {
+    rayon::join(|| a.run(wa), || b.run(wb));
+}
+
+#[cfg(not(feature = "parallel"))]
+fn run_pair(a: &mut Schedule, wa: &mut World, b: &mut Schedule, wb: &mut World) {
+    a.run(wa);
+    b.run(wb);
+}
+
 fn attribute(world: &mut World, t: &mut Twin) {
     t.cf_kw.clear();
     for (c, m) in t.twin.iter(&t.world) {

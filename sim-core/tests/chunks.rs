@@ -41,3 +41,31 @@ fn one_thread_and_two_threads_give_identical_sums_over_chunked_tables() {
     assert_eq!(one, two);
     assert_eq!(one.len(), 96);
 }
+
+/// A day of the default scenario at 60,000 agents with half the homes in SDP: large enough that
+/// the twin steps beside the actual world and the enrolled customers' portfolio sums are chunked.
+fn big_day() -> (String, String, String) {
+    let o: Vec<_> = [
+        "start=2022-09-06",
+        "end=2022-09-06",
+        "population.0.agents=55000",
+        "population.0.enrolment.SDP=0.5",
+        "population.1.agents=4000",
+    ]
+    .iter()
+    .map(|s| sim_core::scenario::parse_override(s).expect("override"))
+    .collect();
+    let scn = load_scenario(sim_core::data::default_scenario(), "default.toml", &o, &NoFiles).expect("valid");
+    assert!(scn.agents() >= 60_000, "{}", scn.agents());
+    let mut sim = Sim::new(&scn, 11);
+    sim.run_to_end();
+    (sim.summary().to_json(), sim.timeseries_csv(), sim.settlement_csv())
+}
+
+#[test]
+fn the_twin_beside_the_actual_world_and_chunked_portfolios_do_not_depend_on_threads() {
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool").install(big_day);
+    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool").install(big_day);
+    assert!(one.0.contains("\"SDP\""), "SDP is settled");
+    assert!(one == two, "1 and 2 threads differ");
+}

@@ -80,13 +80,6 @@ impl LoadSums {
         }
         self
     }
-
-    #[inline]
-    fn close(&mut self, m: &Meter, w: f64) {
-        self.by_class[usize::from(m.class) & 3].add(w * m.kw);
-        self.by_supplier[usize::from(m.supplier) % crate::customers::MAX_SUPPLIERS].add(w * m.kw);
-        self.expected.add(w * m.expected_kw);
-    }
 }
 
 /// A kernel's sums over one chunk, kept in registers (indexing an array in the loop would make
@@ -345,40 +338,62 @@ pub fn building_system(
     over_slices!(with_ac, sums, |b, m, w| building_kernel(b, m, w, key, step, &factors, false));
 }
 
+/// What the pump kernel needs to know of the step.
+#[derive(Clone, Copy)]
+struct PumpStep {
+    day: i64,
+    hour: f64,
+    month_bit: u16,
+    prev_month_bit: u16,
+    coupled: bool,
+    key: StreamKey,
+}
+
+fn pump_kernel(ps: &mut [Pump], ms: &mut [Meter], ws: &[Weight], st: PumpStep, close: bool) -> LoadSums {
+    let PumpStep { day, hour, month_bit, prev_month_bit, coupled, key } = st;
+    let mut s = Acc::default();
+    for ((p, m), w) in ps.iter_mut().zip(ms.iter_mut()).zip(ws) {
+        if p.starts_day != day {
+            // The day's and the previous day's run starts, drawn once a day.
+            let id = u64::from(p.id);
+            let start = |d: u64| start_hour(p.night_share, key.uniform(id, 2 * d), key.uniform(id, 2 * d + 1));
+            p.starts = (start(day as u64), start(day.wrapping_sub(1) as u64));
+            p.starts_day = day;
+        }
+        let today = p.months_mask & month_bit != 0 && covers(p.starts.0, p.hours_per_day, hour, 0.0);
+        let spill = p.months_mask & prev_month_bit != 0 && covers(p.starts.1, p.hours_per_day, hour, 24.0);
+        let kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
+        m.base_kw = kw;
+        // The expected load only matters to the grid (and costs a few overlaps to compute).
+        m.expected_kw = if coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
+        if close {
+            m.kw = kw;
+            s.close(m, w.0);
+        }
+    }
+    s.sums()
+}
+
 /// Act: agricultural pumps.
 pub fn pump_system(
     clock: Res<'_, Clock>,
     key: Res<'_, NoiseKey>,
     coupling: Res<'_, Coupling>,
     mut sums: ResMut<'_, LoadSums>,
-    mut q: Query<'_, '_, (&mut Pump, &mut Meter, &Weight, Has<AirConditioner>)>,
+    mut alone: Query<'_, '_, (&mut Pump, &mut Meter, &Weight), Without<AirConditioner>>,
+    mut with_ac: Query<'_, '_, (&mut Pump, &mut Meter, &Weight), With<AirConditioner>>,
 ) {
     let now = clock.now;
-    let hour = now.hour_f64();
     let month_bit = 1u16 << (now.date.month() - 1);
-    let prev_month_bit = now.date.yesterday().map_or(month_bit, |d| 1u16 << (d.month() - 1));
-    let day = now.day;
-    for (mut p, mut m, w, has_ac) in &mut q {
-        let p = p.bypass_change_detection();
-        if p.starts_day != day {
-            // The day's and the previous day's run starts, drawn once a day.
-            let id = u64::from(p.id);
-            let start =
-                |d: u64| start_hour(p.night_share, key.pumps.uniform(id, 2 * d), key.pumps.uniform(id, 2 * d + 1));
-            p.starts = (start(day as u64), start(day.wrapping_sub(1) as u64));
-            p.starts_day = day;
-        }
-        let today = p.months_mask & month_bit != 0 && covers(p.starts.0, p.hours_per_day, hour, 0.0);
-        let spill = p.months_mask & prev_month_bit != 0 && covers(p.starts.1, p.hours_per_day, hour, 24.0);
-        let m = m.bypass_change_detection();
-        let kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
-        m.base_kw = kw;
-        // The expected load only matters to the grid (and costs a few overlaps to compute).
-        m.expected_kw =
-            if coupling.0 && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
-        if !has_ac {
-            m.kw = kw;
-            sums.close(m, w.0);
-        }
-    }
+    let st = PumpStep {
+        day: now.day,
+        hour: now.hour_f64(),
+        month_bit,
+        prev_month_bit: now.date.yesterday().map_or(month_bit, |d| 1u16 << (d.month() - 1)),
+        coupled: coupling.0,
+        key: key.pumps,
+    };
+    let sums = &mut *sums;
+    over_slices!(alone, sums, |p, m, w| pump_kernel(p, m, w, st, true));
+    over_slices!(with_ac, sums, |p, m, w| pump_kernel(p, m, w, st, false));
 }

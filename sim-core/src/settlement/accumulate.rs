@@ -112,6 +112,91 @@ pub fn init_settlement(world: &mut World, first_day: i64, days: usize) -> Settle
     acc
 }
 
+/// What a portfolio sum needs to know of the book and the step.
+#[derive(Clone, Copy)]
+struct PortfolioShape {
+    n_seg: usize,
+    n_prog: usize,
+    dt: f64,
+}
+
+/// Adds one slice of enrolled customers' energy and degree-hours (fixed point) to their
+/// portfolios' sums: `out[program * n_seg + segment] += (kWh, °C·h, 0)`.
+fn portfolio_kernel(
+    ms: &[Meter],
+    ws: &[Weight],
+    acs: Option<&[AirConditioner]>,
+    shape: PortfolioShape,
+    out: &mut [(i64, i64, i64)],
+) {
+    let PortfolioShape { n_seg, n_prog, dt } = shape;
+    for (i, (m, w)) in ms.iter().zip(ws).enumerate() {
+        let s = usize::from(m.segment);
+        if s >= n_seg {
+            continue;
+        }
+        let kwh = ExactSum::fixed(w.0 * m.kw * dt);
+        let dh = acs.map_or(0, |a| ExactSum::fixed(w.0 * (a[i].temp_c - a[i].setpoint_c).max(0.0) * dt));
+        let mut bits = m.programs;
+        while bits != 0 {
+            let p = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if p >= n_prog {
+                break;
+            }
+            let slot = &mut out[p * n_seg + s];
+            slot.0 += kwh;
+            slot.1 += dh;
+        }
+    }
+}
+
+/// Customers per chunk of the portfolio sums.
+#[cfg(feature = "parallel")]
+const SETTLE_CHUNK: usize = 8192;
+
+/// Runs `f` over chunks of `0..len` (on rayon's threads with the `parallel` feature) and adds
+/// the chunks' portfolio sums.
+#[cfg(feature = "parallel")]
+fn over_chunks(
+    len: usize,
+    n: usize,
+    f: &(dyn Fn(std::ops::Range<usize>) -> Vec<(i64, i64, i64)> + Sync),
+) -> Vec<(i64, i64, i64)> {
+    use rayon::prelude::*;
+    if len <= SETTLE_CHUNK {
+        return f(0..len);
+    }
+    (0..len.div_ceil(SETTLE_CHUNK))
+        .into_par_iter()
+        .map(|k| f(k * SETTLE_CHUNK..((k + 1) * SETTLE_CHUNK).min(len)))
+        .reduce(|| vec![(0, 0, 0); n], add_sums)
+}
+
+#[cfg(not(feature = "parallel"))]
+fn over_chunks(
+    len: usize,
+    _n: usize,
+    f: &dyn Fn(std::ops::Range<usize>) -> Vec<(i64, i64, i64)>,
+) -> Vec<(i64, i64, i64)> {
+    f(0..len)
+}
+
+#[cfg(feature = "parallel")]
+fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i64, i64)> {
+    for (x, y) in a.iter_mut().zip(b) {
+        x.0 += y.0;
+        x.1 += y.1;
+        x.2 += y.2;
+    }
+    a
+}
+
+#[cold]
+fn unreachable_dense() {
+    // Every component here uses table storage, so queries are always dense.
+}
+
 /// Settle: adds this step's energy, event energy, excess over FSL, peak energy, bills and comfort
 /// to every portfolio the customer belongs to.
 #[allow(clippy::too_many_arguments)]
@@ -155,26 +240,25 @@ pub fn settlement_system(
         }
     }
     // This step's sums per portfolio, in fixed point: (energy, degree-hours, excess over FSL).
+    // Integer sums are exact, so chunks may be added in any order (and on any thread).
     let n = acc.portfolios.len();
     let mut step = vec![(0i64, 0i64, 0i64); n];
-    for (m, w, ac) in &q {
-        let s = usize::from(m.segment);
-        if s >= n_seg {
-            continue;
-        }
-        let kwh = ExactSum::fixed(w.0 * m.kw * dt);
-        let dh = ac.map_or(0, |a| ExactSum::fixed(w.0 * (a.temp_c - a.setpoint_c).max(0.0) * dt));
-        let mut bits = m.programs;
-        while bits != 0 {
-            let p = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if p >= n_prog {
-                break;
+    let shape = PortfolioShape { n_seg, n_prog, dt };
+    match q.contiguous_iter() {
+        Ok(tables) => {
+            for (ms, ws, acs) in tables {
+                let part = over_chunks(ms.len(), n, &|r| {
+                    let mut out = vec![(0i64, 0i64, 0i64); n];
+                    portfolio_kernel(&ms[r.clone()], &ws[r.clone()], acs.map(|a| &a[r]), shape, &mut out);
+                    out
+                });
+                for (x, y) in step.iter_mut().zip(part) {
+                    x.0 += y.0;
+                    x.1 += y.1;
+                }
             }
-            let slot = &mut step[p * n_seg + s];
-            slot.0 += kwh;
-            slot.1 += dh;
         }
+        Err(_) => unreachable_dense(),
     }
     // Energy above the Firm Service Level, while interruptible events are in force.
     if firm_active != 0 {
