@@ -113,6 +113,18 @@ impl Acc {
         self.sup[usize::from(m.supplier) % crate::customers::MAX_SUPPLIERS] += v;
     }
 
+    /// Writes a load that is not an A/C's to the meter, and closes the meter with it (adds it to
+    /// the sums) unless the customer's A/C adds its own load later in the step.
+    #[inline(always)]
+    fn meter(&mut self, m: &mut Meter, kw: f64, expected_kw: f64, w: f64, close: bool) {
+        m.base_kw = kw;
+        m.expected_kw = expected_kw;
+        if close {
+            m.kw = kw;
+            self.close(m, w);
+        }
+    }
+
     fn sums(self) -> LoadSums {
         let s = |v: f64| {
             let mut e = ExactSum::default();
@@ -223,12 +235,7 @@ fn base_kernel(
         } else {
             expected * b.factor
         };
-        m.base_kw = kw;
-        m.expected_kw = expected;
-        if close {
-            m.kw = kw;
-            s.close(m, w.0);
-        }
+        s.meter(m, kw, expected, w.0, close);
     }
     s.sums()
 }
@@ -311,12 +318,7 @@ fn building_kernel(
         // Price response scales the flexible part; shed and caps come from program events.
         let priced = natural + natural * b.flexible_share * (b.flex_factor - 1.0);
         let kw = ((priced - b.shed_kw).max(0.0).min(b.cap_kw) + b.extra_kw).max(0.0);
-        m.base_kw = kw;
-        m.expected_kw = expected;
-        if close {
-            m.kw = kw;
-            s.close(m, w.0);
-        }
+        s.meter(m, kw, expected, w.0, close);
     }
     s.sums()
 }
@@ -363,13 +365,9 @@ fn pump_kernel(ps: &mut [Pump], ms: &mut [Meter], ws: &[Weight], st: PumpStep, c
         let today = p.months_mask & month_bit != 0 && covers(p.starts.0, p.hours_per_day, hour, 0.0);
         let spill = p.months_mask & prev_month_bit != 0 && covers(p.starts.1, p.hours_per_day, hour, 24.0);
         let kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
-        m.base_kw = kw;
         // The expected load only matters to the grid (and costs a few overlaps to compute).
-        m.expected_kw = if coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
-        if close {
-            m.kw = kw;
-            s.close(m, w.0);
-        }
+        let expected = if coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
+        s.meter(m, kw, expected, w.0, close);
     }
     s.sums()
 }

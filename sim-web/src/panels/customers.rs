@@ -9,19 +9,15 @@ use sim_core::views::SegmentView;
 
 /// The Customers panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
-    let runner = app.runner.clone();
-    let runner = runner.borrow();
-    let Some(job) = &runner.main else {
-        super::needs_run(ui);
-        return;
-    };
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        ui.heading("Indoor temperature of customers with central A/C, by segment");
-        series_plot(ui, job, "indoor", "°C", 220.0, |v| v.mean_indoor_temp_c);
-        ui.heading("Customers in an event, overriding, opted out (real customers)");
-        engagement_plot(ui, job, 200.0);
-        ui.add_space(6.0);
-        latest_table(ui, job);
+    super::with_main_run(app, ui, |ui, job| {
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            ui.heading("Indoor temperature of customers with central A/C, by segment");
+            series_plot(ui, job, "indoor", "°C", 220.0, |v| v.mean_indoor_temp_c);
+            ui.heading("Customers in an event, overriding, opted out (real customers)");
+            engagement_plot(ui, job, 200.0);
+            ui.add_space(6.0);
+            latest_table(ui, job);
+        });
     });
 }
 

@@ -13,24 +13,20 @@ use sim_core::programs::rules::hhmm;
 
 /// The Grid panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
-    let runner = app.runner.clone();
-    let runner = runner.borrow();
-    let Some(job) = &runner.main else {
-        super::needs_run(ui);
-        return;
-    };
-    let steps = &job.sim.metrics().steps;
-    if steps.is_empty() {
-        super::needs_run(ui);
-        return;
-    }
-    egui::Panel::right("capacity-alerts").resizable(true).default_size(340.0).show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| capacity_alerts(ui, job));
-    });
-    egui::CentralPanel::default().show(ui, |ui| {
-        alert_legend(ui);
-        load_plot(ui, job, steps, ui.available_height() * 0.62);
-        margin_plot(ui, job, steps, ui.available_height());
+    super::with_main_run(app, ui, |ui, job| {
+        let steps = &job.sim.metrics().steps;
+        if steps.is_empty() {
+            super::needs_run(ui);
+            return;
+        }
+        egui::Panel::right("capacity-alerts").resizable(true).default_size(340.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| capacity_alerts(ui, job));
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            alert_legend(ui);
+            load_plot(ui, job, steps, ui.available_height() * 0.62);
+            margin_plot(ui, job, steps, ui.available_height());
+        });
     });
 }
 

@@ -13,36 +13,32 @@ use sim_core::time::day_number;
 
 /// The Market and aggregators panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
-    let runner = app.runner.clone();
-    let runner = runner.borrow();
-    let Some(job) = &runner.main else {
-        super::needs_run(ui);
-        return;
-    };
-    if job.sim.metrics().steps.is_empty() {
-        super::needs_run(ui);
-        return;
-    }
-    egui::Panel::right("market-capacity-alerts").resizable(true).default_size(320.0).show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| super::grid::capacity_alerts(ui, job));
-    });
-    egui::CentralPanel::default().show(ui, |ui| {
-        let agg = job.sim.aggregators();
-        if agg.drps.is_empty() {
-            ui.add_space(20.0);
-            ui.label(
-                "This scenario has no third-party demand response providers. Open `third-party-2022.toml` \
-                 (Scenario panel) to see DRPs bid into CAISO's day-ahead market.",
-            );
+    super::with_main_run(app, ui, |ui, job| {
+        if job.sim.metrics().steps.is_empty() {
+            super::needs_run(ui);
             return;
         }
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            drp_table(ui, job, agg);
-            ui.add_space(8.0);
-            let h = (ui.available_height() / 3.0).max(170.0);
-            price_plot(ui, job, agg, h);
-            bids_plot(ui, job, agg, h);
-            authorizations_plot(ui, job, agg, h);
+        egui::Panel::right("market-capacity-alerts").resizable(true).default_size(320.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| super::grid::capacity_alerts(ui, job));
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let agg = job.sim.aggregators();
+            if agg.drps.is_empty() {
+                ui.add_space(20.0);
+                ui.label(
+                    "This scenario has no third-party demand response providers. Open `third-party-2022.toml` \
+                 (Scenario panel) to see DRPs bid into CAISO's day-ahead market.",
+                );
+                return;
+            }
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                drp_table(ui, job, agg);
+                ui.add_space(8.0);
+                let h = (ui.available_height() / 3.0).max(170.0);
+                price_plot(ui, job, agg, h);
+                bids_plot(ui, job, agg, h);
+                authorizations_plot(ui, job, agg, h);
+            });
         });
     });
 }

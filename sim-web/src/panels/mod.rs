@@ -10,6 +10,7 @@ pub mod scenario;
 pub mod settlement;
 pub mod teach;
 
+use crate::run::RunJob;
 use eframe::egui::{self, Color32};
 use egui_plot::{PlotUi, Span};
 use sim_core::grid::AlertLevel;
@@ -164,6 +165,16 @@ pub fn fmt_num(x: f64, d: usize) -> String {
         out.insert(0, '-');
     }
     out
+}
+
+/// Draws a panel of the main run with `f`, or tells the user there is no run yet.
+pub fn with_main_run(app: &crate::app::DashApp, ui: &mut egui::Ui, f: impl FnOnce(&mut egui::Ui, &RunJob)) {
+    let runner = app.runner.clone();
+    let runner = runner.borrow();
+    match &runner.main {
+        Some(job) => f(ui, job),
+        None => needs_run(ui),
+    }
 }
 
 /// A note shown when a panel needs a run first.

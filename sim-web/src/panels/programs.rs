@@ -20,19 +20,15 @@ enum Filter {
 
 /// The Programs panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
-    let runner = app.runner.clone();
-    let runner = runner.borrow();
-    let Some(job) = &runner.main else {
-        super::needs_run(ui);
-        return;
-    };
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-        ui.heading("MW delivered by program (true reduction vs the no-event twin)");
-        stacked_plot(ui, job, 300.0);
-        ui.add_space(6.0);
-        results_table(ui, job);
-        ui.add_space(10.0);
-        events_table(ui, job);
+    super::with_main_run(app, ui, |ui, job| {
+        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+            ui.heading("MW delivered by program (true reduction vs the no-event twin)");
+            stacked_plot(ui, job, 300.0);
+            ui.add_space(6.0);
+            results_table(ui, job);
+            ui.add_space(10.0);
+            events_table(ui, job);
+        });
     });
 }
 

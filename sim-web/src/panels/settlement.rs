@@ -100,97 +100,93 @@ pub fn total_money(summary: &Value) -> Option<f64> {
 
 /// The Settlement panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
-    let runner = app.runner.clone();
-    let runner = runner.borrow();
-    let Some(job) = &runner.main else {
-        super::needs_run(ui);
-        return;
-    };
-    let summary = job.summary.clone().unwrap_or_else(|| job.sim.summary());
-    let v = serde_json::to_value(&summary).unwrap_or(Value::Null);
-    let run_h = summary.steps as f64 * f64::from(summary.step_minutes) / 60.0;
-    let programs = v.get("programs").and_then(Value::as_object).cloned().unwrap_or_default();
-    // Extra numeric fields, in first-seen order.
-    let mut extra: Vec<String> = vec![];
-    for p in programs.values() {
-        if let Some(o) = p.as_object() {
-            for (k, x) in o {
-                if !KNOWN.contains(&k.as_str()) && x.is_number() && !extra.contains(k) {
-                    extra.push(k.clone());
+    super::with_main_run(app, ui, |ui, job| {
+        let summary = job.summary.clone().unwrap_or_else(|| job.sim.summary());
+        let v = serde_json::to_value(&summary).unwrap_or(Value::Null);
+        let run_h = summary.steps as f64 * f64::from(summary.step_minutes) / 60.0;
+        let programs = v.get("programs").and_then(Value::as_object).cloned().unwrap_or_default();
+        // Extra numeric fields, in first-seen order.
+        let mut extra: Vec<String> = vec![];
+        for p in programs.values() {
+            if let Some(o) = p.as_object() {
+                for (k, x) in o {
+                    if !KNOWN.contains(&k.as_str()) && x.is_number() && !extra.contains(k) {
+                        extra.push(k.clone());
+                    }
                 }
             }
         }
-    }
-    egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
-        ui.heading("Settlement");
-        if job.summary.is_none() {
-            ui.label(RichText::new("(so far: the run is not finished)").weak());
-        }
-        let has_money = extra.iter().any(|k| is_money(k));
-        if !has_money {
-            ui.label(
-                "The summary has no settlement fields yet (payments, settled reductions): \
+        egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
+            ui.heading("Settlement");
+            if job.summary.is_none() {
+                ui.label(RichText::new("(so far: the run is not finished)").weak());
+            }
+            let has_money = extra.iter().any(|k| is_money(k));
+            if !has_money {
+                ui.label(
+                    "The summary has no settlement fields yet (payments, settled reductions): \
                      this panel shows them as soon as the engine writes them. Meanwhile: what \
                      each program delivered, measured against the no-event twin.",
-            );
-        }
-        egui::Grid::new("settlement").striped(true).show(ui, |ui| {
-            let mut head = vec![
-                "program".to_string(),
-                "enrolled customers".into(),
-                "true MW at peak".into(),
-                "true mean MW in events".into(),
-                "true net MWh".into(),
-            ];
-            head.extend(extra.iter().cloned());
-            head.push("cost per kW-year".into());
-            for h in &head {
-                ui.label(RichText::new(h).strong());
+                );
             }
-            ui.end_row();
-            for (i, (id, p)) in programs.iter().enumerate() {
-                let f = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
-                ui.colored_label(series_color(i), id);
-                ui.label(fmt_num(f("enrolled_customers"), 0));
-                ui.label(fmt_num(f("mw_at_system_peak"), 1));
-                ui.label(fmt_num(f("mean_event_reduction_mw"), 1));
-                ui.label(fmt_num(f("net_reduction_mwh"), 1));
-                for k in &extra {
-                    let x = f(k);
-                    ui.label(if is_money(k) { fmt_money(x) } else { fmt_num(x, 2) });
+            egui::Grid::new("settlement").striped(true).show(ui, |ui| {
+                let mut head = vec![
+                    "program".to_string(),
+                    "enrolled customers".into(),
+                    "true MW at peak".into(),
+                    "true mean MW in events".into(),
+                    "true net MWh".into(),
+                ];
+                head.extend(extra.iter().cloned());
+                head.push("cost per kW-year".into());
+                for h in &head {
+                    ui.label(RichText::new(h).strong());
                 }
-                let kw = f("mw_at_system_peak") * 1000.0;
-                let direct =
-                    p.get("cost_per_kw_year_usd").or_else(|| p.get("cost_per_kw_year")).and_then(Value::as_f64);
-                let per = match (direct, program_money(p)) {
-                    (Some(x), _) => Some(x),
-                    (None, Some(m)) if kw > 0.0 && run_h > 0.0 => Some(m / kw * 8760.0 / run_h),
-                    _ => None,
-                };
-                ui.label(per.map_or("–".into(), fmt_money));
                 ui.end_row();
+                for (i, (id, p)) in programs.iter().enumerate() {
+                    let f = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+                    ui.colored_label(series_color(i), id);
+                    ui.label(fmt_num(f("enrolled_customers"), 0));
+                    ui.label(fmt_num(f("mw_at_system_peak"), 1));
+                    ui.label(fmt_num(f("mean_event_reduction_mw"), 1));
+                    ui.label(fmt_num(f("net_reduction_mwh"), 1));
+                    for k in &extra {
+                        let x = f(k);
+                        ui.label(if is_money(k) { fmt_money(x) } else { fmt_num(x, 2) });
+                    }
+                    let kw = f("mw_at_system_peak") * 1000.0;
+                    let direct =
+                        p.get("cost_per_kw_year_usd").or_else(|| p.get("cost_per_kw_year")).and_then(Value::as_f64);
+                    let per = match (direct, program_money(p)) {
+                        (Some(x), _) => Some(x),
+                        (None, Some(m)) if kw > 0.0 && run_h > 0.0 => Some(m / kw * 8760.0 / run_h),
+                        _ => None,
+                    };
+                    ui.label(per.map_or("–".into(), fmt_money));
+                    ui.end_row();
+                }
+            });
+            ui.label(
+                RichText::new(
+                    "Cost per kW-year: the program's money fields over its true kW at the system \
+                     peak, scaled from the run's length to a year (or the summary's own figure).",
+                )
+                .weak(),
+            );
+            ui.add_space(8.0);
+            settled_vs_true(ui, &programs);
+            let others: Vec<(&String, &Value)> = v
+                .as_object()
+                .map(|o| o.iter().filter(|(k, _)| !KNOWN_TOP.contains(&k.as_str())).collect())
+                .unwrap_or_default();
+            if !others.is_empty() {
+                ui.add_space(8.0);
+                ui.heading("Other results in the summary");
+                for (k, x) in others {
+                    egui::CollapsingHeader::new(k.as_str()).default_open(true).show(ui, |ui| json_tree(ui, x));
+                }
             }
         });
-        ui.label(
-            RichText::new(
-                "Cost per kW-year: the program's money fields over its true kW at the system \
-                     peak, scaled from the run's length to a year (or the summary's own figure).",
-            )
-            .weak(),
-        );
-        ui.add_space(8.0);
-        settled_vs_true(ui, &programs);
-        let others: Vec<(&String, &Value)> = v
-            .as_object()
-            .map(|o| o.iter().filter(|(k, _)| !KNOWN_TOP.contains(&k.as_str())).collect())
-            .unwrap_or_default();
-        if !others.is_empty() {
-            ui.add_space(8.0);
-            ui.heading("Other results in the summary");
-            for (k, x) in others {
-                egui::CollapsingHeader::new(k.as_str()).default_open(true).show(ui, |ui| json_tree(ui, x));
-            }
-        }
     });
 }
 
