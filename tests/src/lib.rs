@@ -12,7 +12,9 @@ pub fn repo_root() -> PathBuf {
 /// The `drsim` binary of the same profile as the running test, built on first use.
 ///
 /// `cargo test --workspace` does not build other packages' binaries, so the first call runs
-/// `cargo build -p sim-cli --bin drsim` (sharing the test run's artifacts).
+/// `cargo build --workspace --tests --bins`: the same selection as the test run, hence the same
+/// features and artifacts (after `cargo test --workspace` only the binaries are linked; a bare
+/// `cargo build -p sim-cli` would resolve other features and compile half the workspace again).
 pub fn drsim_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -22,7 +24,7 @@ pub fn drsim_bin() -> &'static Path {
         let release = profile_dir.file_name().is_some_and(|n| n == "release");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--quiet", "-p", "sim-cli", "--bin", "drsim"]).current_dir(repo_root());
+        cmd.args(["build", "--quiet", "--workspace", "--tests", "--bins"]).current_dir(repo_root());
         if release {
             cmd.arg("--release");
         }

@@ -104,7 +104,10 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
         let summary = job.summary.clone().unwrap_or_else(|| job.sim.summary());
         let v = serde_json::to_value(&summary).unwrap_or(Value::Null);
         let run_h = summary.steps as f64 * f64::from(summary.step_minutes) / 60.0;
-        let programs = v.get("programs").and_then(Value::as_object).cloned().unwrap_or_default();
+        let all = v.get("programs").and_then(Value::as_object).cloned().unwrap_or_default();
+        // Programs nobody is in and that called nothing (e.g. aggregator contracts without a DRP)
+        // are listed by name only.
+        let (programs, idle) = split_idle(all);
         // Extra numeric fields, in first-seen order.
         let mut extra: Vec<String> = vec![];
         for p in programs.values() {
@@ -128,6 +131,9 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
                      this panel shows them as soon as the engine writes them. Meanwhile: what \
                      each program delivered, measured against the no-event twin.",
                 );
+            }
+            if !idle.is_empty() {
+                ui.label(RichText::new(format!("No customers and no events: {}", idle.join(", "))).weak());
             }
             egui::Grid::new("settlement").striped(true).show(ui, |ui| {
                 let mut head = vec![
@@ -191,6 +197,21 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
 }
 
 /// Bars of settled (baseline-measured) vs true (twin-measured) reduction, where both exist.
+/// Splits the summary's programs into those with customers or events and the names of the rest.
+pub fn split_idle(all: serde_json::Map<String, Value>) -> (serde_json::Map<String, Value>, Vec<String>) {
+    let mut idle = vec![];
+    let mut active = serde_json::Map::new();
+    for (id, p) in all {
+        let f = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+        if f("enrolled_customers") == 0.0 && f("events_called") == 0.0 {
+            idle.push(id);
+        } else {
+            active.insert(id, p);
+        }
+    }
+    (active, idle)
+}
+
 fn settled_vs_true(ui: &mut egui::Ui, programs: &serde_json::Map<String, Value>) {
     let mut pairs = vec![];
     for (id, p) in programs {
@@ -290,5 +311,17 @@ mod tests {
         let s = serde_json::json!({"programs": {"A": p, "B": {"mw_at_system_peak": 1.0}}});
         assert_eq!(total_money(&s), Some(80.0));
         assert_eq!(total_money(&serde_json::json!({"programs": {}})), None);
+    }
+
+    #[test]
+    fn programs_without_customers_or_events_are_set_aside() {
+        let all = serde_json::json!({
+            "DRAM": {"enrolled_customers": 0.0, "events_called": 0},
+            "SDP": {"enrolled_customers": 10.0, "events_called": 0},
+            "X": {"enrolled_customers": 0.0, "events_called": 2},
+        });
+        let (active, idle) = split_idle(all.as_object().cloned().unwrap_or_default());
+        assert_eq!(active.keys().collect::<Vec<_>>(), ["SDP", "X"]);
+        assert_eq!(idle, ["DRAM"]);
     }
 }
