@@ -22,6 +22,7 @@ use crate::weather::{HISTORY_DAYS, Weather};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 type ActualQuery = QueryState<(&'static Customer, &'static Meter, &'static Weight, &'static Enrolment)>;
 type TwinQuery = QueryState<(&'static Customer, &'static Meter)>;
@@ -95,7 +96,7 @@ enum Mode {
     WarmUp,
 }
 
-fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
+fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode) -> World {
     let rng = SimRng::new(seed);
     let s = scn.scenario();
     let mut world = World::new();
@@ -148,7 +149,7 @@ fn build_world(scn: &ValidScenario, seed: u64, mode: Mode) -> World {
         init_aggregators(&mut world, scn, &rng, mode == Mode::Actual, history_first, history_days);
     world.insert_resource(agg);
     world.insert_resource(meter_history);
-    world.insert_resource(ScenarioRef(std::sync::Arc::new(scn.clone())));
+    world.insert_resource(ScenarioRef(Arc::clone(scn)));
     world.insert_resource(SupplierEnergy::default());
     let acc = init_settlement(&mut world, first_day, days);
     world.insert_resource(acc);
@@ -178,7 +179,7 @@ fn needs_history(world: &World) -> bool {
 
 /// Simulates the 45 days before the run, without events and with only enrolled customers, and
 /// returns their portfolios' hourly meter data (the history settlement baselines look back on).
-fn warm_up(scn: &ValidScenario, seed: u64) -> (SettlementAcc, MeterHistory) {
+fn warm_up(scn: &Arc<ValidScenario>, seed: u64) -> (SettlementAcc, MeterHistory) {
     let mut world = build_world(scn, seed, Mode::WarmUp);
     despawn_unenrolled(&mut world);
     let mut schedule = build_schedule(false, false);
@@ -201,9 +202,11 @@ impl Sim {
 
     fn build(scn: &ValidScenario, seed: u64, strict: bool) -> Self {
         let s = scn.scenario();
-        let mut world = build_world(scn, seed, Mode::Actual);
+        // One copy of the scenario, shared by the actual, warm-up and twin worlds.
+        let shared = Arc::new(scn.clone());
+        let mut world = build_world(&shared, seed, Mode::Actual);
         let history = needs_history(&world).then(|| {
-            let (acc, meters) = warm_up(scn, seed);
+            let (acc, meters) = warm_up(&shared, seed);
             // The warm-up's meter history (the days before the run) continues in the run.
             world.insert_resource(meters);
             acc
@@ -211,7 +214,7 @@ impl Sim {
         let grid = s.grid.enabled;
         let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
         let twin = want_twin.then(|| {
-            let mut tw = build_world(scn, seed, Mode::Twin);
+            let mut tw = build_world(&shared, seed, Mode::Twin);
             despawn_unenrolled(&mut tw);
             Twin {
                 actual: QueryState::new(&mut world),
@@ -373,6 +376,11 @@ impl Sim {
 
     /// Settlement of every program's portfolios so far (events that have ended), then each DRP's.
     pub fn settlement(&self) -> Vec<SettlementRow> {
+        self.settlement_with(&self.drp_settlement().0)
+    }
+
+    /// Settlement rows: the programs' portfolios, then the DRPs' (already settled).
+    fn settlement_with(&self, drps: &[DrpSettlement]) -> Vec<SettlementRow> {
         let mut rows = settle(
             self.programs(),
             self.world.resource::<SettlementAcc>(),
@@ -380,8 +388,14 @@ impl Sim {
             self.segments(),
             self.clock(),
         );
-        rows.extend(self.drp_settlement().0.into_iter().map(|d| d.row));
+        rows.extend(drps.iter().map(|d| d.row.clone()));
         rows
+    }
+
+    /// `settlement.csv` and `market.csv` from one settlement of the DRPs.
+    pub fn settlement_and_market_csv(&self) -> (String, String) {
+        let (drps, delivered) = self.drp_settlement();
+        (settlement_csv(&self.settlement_with(&drps)), market_csv(self.aggregators(), &delivered))
     }
 
     /// The DRPs' settlement, and delivered energy per (DRP, day, hour).
@@ -491,6 +505,7 @@ impl Sim {
 
     /// The run's summary (so far).
     pub fn summary(&self) -> RunSummary {
+        let drps = self.drp_settlement().0;
         let c = self.clock();
         let end = c.local(c.utc_of_step(c.step)).map(|s| s.rfc3339()).unwrap_or_default();
         let issued = self.grid().map(|g| g.issued.as_slice()).unwrap_or(&[]);
@@ -512,11 +527,10 @@ impl Sim {
             steps: &self.metrics().steps,
             dt_h: c.dt_hours(),
             counterfactual: self.twin.is_some(),
-            settlement: &self.settlement(),
+            settlement: &self.settlement_with(&drps),
             degree_hours: &self.degree_hours(),
             run_days: c.step as f64 * c.dt_hours() / 24.0,
         });
-        let drps = self.drp_settlement().0;
         let names = &self.world.resource::<ScenarioRef>().0.scenario().drps;
         for (d, r) in drps.into_iter().enumerate() {
             if let Some(cfg) = names.get(d) {

@@ -30,6 +30,9 @@ pub struct RunJob {
     pub summary_json: Option<String>,
     /// Step length, hours.
     pub dt_h: f64,
+    /// The summary of the steps so far, with the step it was made at (panels draw every frame;
+    /// a summary settles every program, so it is made at most once per step reached).
+    partial: std::cell::RefCell<Option<(u64, std::rc::Rc<RunSummary>)>>,
 }
 
 impl RunJob {
@@ -48,11 +51,26 @@ impl RunJob {
             summary: None,
             summary_json: None,
             dt_h,
+            partial: std::cell::RefCell::new(None),
         };
         job.sample_segments();
         job.compute_ms = now_ms() - t0;
         job.finish_if_done();
         job
+    }
+
+    /// The summary so far: the final one once the run is done, else one of the steps run so far.
+    pub fn summary_so_far(&self) -> std::rc::Rc<RunSummary> {
+        let step = self.sim.clock().step;
+        let mut cache = self.partial.borrow_mut();
+        match &*cache {
+            Some((at, s)) if *at == step => s.clone(),
+            _ => {
+                let s = std::rc::Rc::new(self.summary.clone().unwrap_or_else(|| self.sim.summary()));
+                *cache = Some((step, s.clone()));
+                s
+            }
+        }
     }
 
     /// Whether every step has run.

@@ -68,8 +68,9 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     write_atomic(&out, "timeseries.csv", sim.timeseries_csv().as_bytes())?;
     write_atomic(&out, "events.csv", sim.events_csv().as_bytes())?;
-    write_atomic(&out, "settlement.csv", sim.settlement_csv().as_bytes())?;
-    write_atomic(&out, "market.csv", sim.market_csv().as_bytes())?;
+    let (settlement, market) = sim.settlement_and_market_csv();
+    write_atomic(&out, "settlement.csv", settlement.as_bytes())?;
+    write_atomic(&out, "market.csv", market.as_bytes())?;
     write_atomic(&out, "authorizations.csv", sim.authorizations_csv().as_bytes())?;
     write_atomic(&out, "alerts.csv", sim.alerts_csv().as_bytes())?;
     write_atomic(&out, "forecast.csv", sim.forecast_csv().as_bytes())?;

@@ -9,6 +9,7 @@ use crate::programs::{ProgramState, Request, Trigger};
 use crate::scenario::BidStrategy;
 use crate::settlement::baseline::compute;
 use crate::settlement::money::CapacityBasis;
+use crate::settlement::settle::overlap;
 use crate::settlement::{SettlementAcc, SettlementRow};
 use crate::time::{Clock, Date, date_of_day, parse_hhmm};
 use crate::weather::Weather;
@@ -152,12 +153,6 @@ pub struct DrpSettlement {
 
 /// Delivered energy per (drp, day, hour), MWh.
 pub type Delivered = BTreeMap<(usize, i64, u32), f64>;
-
-fn overlap(h: u32, start_min: u32, end_min: u32) -> f64 {
-    let a = start_min.max(h * 60);
-    let b = end_min.min(h * 60 + 60);
-    f64::from(b.saturating_sub(a)) / 60.0
-}
 
 /// Settles every DRP: delivered energy against its resource's baseline (the aggregated history of
 /// the customers with a live authorization on the event day), CAISO's payment at the clearing

@@ -166,7 +166,7 @@ pub struct MeterHistory {
     pub days: usize,
     /// Customer id of each slot.
     pub ids: Vec<u32>,
-    /// kWh by slot, day and hour (slot-major).
+    /// kWh by day, hour and slot (time-major: one step writes one contiguous row of slots).
     pub kwh: Vec<f32>,
 }
 
@@ -177,7 +177,13 @@ impl MeterHistory {
         if d < 0 || d as usize >= self.days {
             return 0.0;
         }
-        f64::from(self.kwh[(slot as usize * self.days + d as usize) * 24 + hour])
+        f64::from(self.kwh[self.index(slot as usize, d as usize, hour)])
+    }
+
+    /// Position of (slot, day offset, hour) in `kwh`.
+    #[inline]
+    fn index(&self, slot: usize, d: usize, hour: usize) -> usize {
+        (d * 24 + hour) * self.ids.len() + slot
     }
 }
 
@@ -563,9 +569,9 @@ pub fn history_system(clock: Res<'_, Clock>, mut h: ResMut<'_, MeterHistory>, q:
     if d < 0 || d as usize >= h.days {
         return;
     }
-    let (days, hour, dt) = (h.days, (now.minute_of_day / 60) as usize % 24, clock.dt_hours());
+    let (hour, dt) = ((now.minute_of_day / 60) as usize % 24, clock.dt_hours());
     for (t, m) in &q {
-        let i = (t.0 as usize * days + d as usize) * 24 + hour;
+        let i = h.index(t.0 as usize, d as usize, hour);
         if let Some(x) = h.kwh.get_mut(i) {
             *x += (m.kw * dt) as f32;
         }

@@ -98,9 +98,12 @@ pub fn dispatch_system(
     if let Some(agg) = aggregators.as_deref() {
         let hour = clock.now.minute_of_day / 60;
         for d in &agg.drps {
+            // Rows are appended day by day (tomorrow's after today's): only the newest are searched.
             let share = agg
                 .market
                 .iter()
+                .rev()
+                .take_while(|r| r.day >= clock.now.day)
                 .find(|r| {
                     r.drp_program == d.program && r.day == clock.now.day && r.hour == hour && r.potential_mw > 0.0
                 })

@@ -192,11 +192,6 @@ fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i
     a
 }
 
-#[cold]
-fn unreachable_dense() {
-    // Every component here uses table storage, so queries are always dense.
-}
-
 /// Settle: adds this step's energy, event energy, excess over FSL, peak energy, bills and comfort
 /// to every portfolio the customer belongs to.
 #[allow(clippy::too_many_arguments)]
@@ -258,7 +253,7 @@ pub fn settlement_system(
                 }
             }
         }
-        Err(_) => unreachable_dense(),
+        Err(_) => unreachable!("every component uses table storage, so queries are dense"),
     }
     // Energy above the Firm Service Level, while interruptible events are in force.
     if firm_active != 0 {

@@ -90,7 +90,7 @@ pub fn settlement_csv(rows: &[SettlementRow]) -> String {
 }
 
 /// Fraction of the hour starting at `h` (hours) covered by [start, end) minutes.
-fn overlap(h: u32, start_min: u32, end_min: u32) -> f64 {
+pub(crate) fn overlap(h: u32, start_min: u32, end_min: u32) -> f64 {
     let a = start_min.max(h * 60);
     let b = end_min.min(h * 60 + 60);
     f64::from(b.saturating_sub(a)) / 60.0

@@ -9,7 +9,6 @@ use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use sim_core::aggregators::Aggregators;
-use sim_core::time::day_number;
 
 /// The Market and aggregators panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
@@ -31,13 +30,16 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
                 );
                 return;
             }
+            // Live authorizations by DRP and day, up to today (the table shows today's).
+            let first = first_day(job);
+            let live = live_authorizations(agg, first, job.sim.clock().now.day);
             egui::ScrollArea::vertical().show(ui, |ui| {
-                drp_table(ui, job, agg);
+                drp_table(ui, job, agg, &live);
                 ui.add_space(8.0);
                 let h = (ui.available_height() / 3.0).max(170.0);
                 price_plot(ui, job, agg, h);
                 bids_plot(ui, job, agg, h);
-                authorizations_plot(ui, job, agg, h);
+                authorizations_plot(ui, job, agg, &live, h);
             });
         });
     });
@@ -83,14 +85,14 @@ pub fn live_authorizations(agg: &Aggregators, first_day: i64, last_day: i64) -> 
         .collect()
 }
 
-fn drp_table(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators) {
+fn drp_table(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live: &[Vec<f64>]) {
     ui.heading("Demand response providers");
     let totals = market_totals(agg);
     let summary = job.summary.as_ref();
     if summary.is_none() {
         ui.label(RichText::new("Delivered energy and money are settled when the run ends.").weak());
     }
-    let day = job.sim.clock().local(job.sim.clock().now.utc_s).map_or(0, |l| l.day);
+    let day = job.sim.clock().now.day;
     egui::Grid::new("drp-table").striped(true).num_columns(11).spacing([14.0, 4.0]).show(ui, |ui| {
         for h in [
             "DRP",
@@ -109,13 +111,13 @@ fn drp_table(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators) {
         }
         ui.end_row();
         for (d, drp) in agg.drps.iter().enumerate() {
-            let live: f64 = agg.links.iter().filter(|l| l.drp == d && l.live_on(day)).map(|l| l.weight).sum();
+            let live_now = live[d].last().copied().unwrap_or(0.0);
             let s = summary.and_then(|s| s.drps.get(&drp.name));
             ui.label(RichText::new(&drp.name).color(series_color(d)).strong());
             ui.label(s.map_or_else(|| job.sim.programs().ids[drp.program].clone(), |s| s.program.clone()));
             let reg = sim_core::time::date_of_day(drp.ready_day);
             ui.label(if day >= drp.ready_day { reg.to_string() } else { format!("pending ({reg})") });
-            ui.label(fmt_num(live, 0));
+            ui.label(fmt_num(live_now, 0));
             ui.label(fmt_num(totals[d].0, 1));
             ui.label(fmt_num(totals[d].1, 1));
             let money = |f: fn(&sim_core::aggregators::DrpSummary) -> f64| s.map_or("–".into(), |s| fmt_money(f(s)));
@@ -157,9 +159,14 @@ pub fn by_day(points: impl Iterator<Item = (i64, [f64; 2])>) -> Vec<Vec<[f64; 2]
     out
 }
 
+/// Day number of the run's first recorded step.
+fn first_day(job: &RunJob) -> i64 {
+    job.sim.metrics().steps.first().map_or(job.sim.clock().now.day, |s| s.time.day)
+}
+
 fn axis_of(job: &RunJob) -> (TimeAxis, i64, f64, f64) {
     let steps = &job.sim.metrics().steps;
-    let first = steps.first().map_or(0, |s| day_number(s.time.date));
+    let first = first_day(job);
     let start_min = steps.first().map_or(0.0, |s| f64::from(s.time.minute_of_day));
     let total_h = job.sim.clock().steps_total as f64 * job.dt_h;
     (TimeAxis::of(steps), first, start_min, total_h)
@@ -214,10 +221,8 @@ fn bids_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
         });
 }
 
-fn authorizations_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
+fn authorizations_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live: &[Vec<f64>], height: f32) {
     let (axis, first, start_min, total_h) = axis_of(job);
-    let last = job.sim.clock().local(job.sim.clock().now.utc_s).map_or(first, |l| l.day);
-    let live = live_authorizations(agg, first, last);
     ui.label(RichText::new("Customers with a live data authorization, by DRP").strong());
     Plot::new("market-authorizations")
         .height(height)

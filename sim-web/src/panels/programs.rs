@@ -81,7 +81,7 @@ pub fn stacked_plot(ui: &mut egui::Ui, job: &RunJob, height: f32) {
 }
 
 fn results_table(ui: &mut egui::Ui, job: &RunJob) {
-    let summary = job.summary.clone().unwrap_or_else(|| job.sim.summary());
+    let summary = job.summary_so_far();
     ui.heading("Results by program");
     if job.summary.is_none() {
         ui.label(RichText::new("(so far: the run is not finished)").weak());

@@ -101,8 +101,8 @@ pub fn total_money(summary: &Value) -> Option<f64> {
 /// The Settlement panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
     super::with_main_run(app, ui, |ui, job| {
-        let summary = job.summary.clone().unwrap_or_else(|| job.sim.summary());
-        let v = serde_json::to_value(&summary).unwrap_or(Value::Null);
+        let summary = job.summary_so_far();
+        let v = serde_json::to_value(&*summary).unwrap_or(Value::Null);
         let run_h = summary.steps as f64 * f64::from(summary.step_minutes) / 60.0;
         let all = v.get("programs").and_then(Value::as_object).cloned().unwrap_or_default();
         // Programs nobody is in and that called nothing (e.g. aggregator contracts without a DRP)
