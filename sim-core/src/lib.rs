@@ -26,6 +26,7 @@ pub mod schedule;
 pub mod settlement;
 mod sim;
 pub mod time;
+mod twin;
 pub mod views;
 pub mod weather;
 

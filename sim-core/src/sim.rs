@@ -4,13 +4,11 @@ use crate::aggregators::state::init_aggregators;
 use crate::aggregators::{
     Aggregators, DrpSettlement, MeterHistory, ScenarioRef, Tracked, authorizations_csv, market_csv, settle_drps,
 };
-use crate::customers::{Customer, HouseSpec, Meter, Segments, Weight, spawn_houses, spawn_population};
+use crate::customers::{Customer, HouseSpec, Segments, Weight, spawn_houses, spawn_population};
 use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
 use crate::grid::{AlertLevel, GridState};
 use crate::metrics::cca::{CapacityAlerts, alerts_csv, capacity_alerts, forecast_csv};
-use crate::metrics::{
-    ExactSum, Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, SupplierEnergy, timeseries_csv,
-};
+use crate::metrics::{Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, SupplierEnergy, timeseries_csv};
 use crate::programs::enrol::enrol_population;
 use crate::programs::{BehaviourParams, Enrolment, MAX_PROGRAMS, PriceSignals, ProgramState, ProgramStats, events_csv};
 use crate::rng::SimRng;
@@ -18,31 +16,12 @@ use crate::scenario::ValidScenario;
 use crate::schedule::build_schedule;
 use crate::settlement::{SettlementAcc, SettlementRow, init_settlement, settle, settlement_csv};
 use crate::time::Clock;
+use crate::twin::{Twin, attribute, run_pair};
 use crate::weather::{HISTORY_DAYS, Weather};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-
-type ActualQuery = QueryState<(&'static Customer, &'static Meter, &'static Weight, &'static Enrolment)>;
-type TwinQuery = QueryState<(&'static Customer, &'static Meter)>;
-
-/// The counterfactual twin: the same run with the same seed and no events.
-struct Twin {
-    world: World,
-    schedule: Schedule,
-    actual: ActualQuery,
-    twin: TwinQuery,
-    /// The twin's meter readings this step, by customer id.
-    cf_kw: Vec<f64>,
-    /// This step's attributed true reduction by portfolio, kWh (program × segments + segment).
-    by_portfolio: Vec<ExactSum>,
-    /// True reduction while events are in force, by the customers' energy supplier, MWh.
-    by_supplier: [ExactSum; crate::customers::MAX_SUPPLIERS],
-    /// Step the twin beside the actual world on another thread (large runs only: for small ones
-    /// waking a thread every step costs more than it saves).
-    concurrent: bool,
-}
 
 /// Agents from which the actual world and its twin are stepped at the same time (`parallel`).
 const CONCURRENT_TWIN_AGENTS: u64 = 50_000;
@@ -96,7 +75,9 @@ enum Mode {
     WarmUp,
 }
 
-fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode) -> World {
+/// Builds a world of `mode`. With `keep`, only the customers it marks (by id) are spawned: the
+/// twin and warm-up worlds hold only the customers programs and DRPs concern.
+fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[bool]>) -> World {
     let rng = SimRng::new(seed);
     let s = scn.scenario();
     let mut world = World::new();
@@ -136,7 +117,7 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode) -> World {
     world.insert_resource(Metrics::default());
     world.insert_resource(BehaviourParams(s.behaviour.clone()));
     world.insert_resource(PriceSignals::default());
-    let segments = spawn_population(&mut world, scn, &rng);
+    let segments = spawn_population(&mut world, scn, &rng, keep);
     world.insert_resource(segments);
     let stats = enrol_population(&mut world, scn, &programs, &rng);
     world.insert_resource(stats);
@@ -151,18 +132,25 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode) -> World {
     world.insert_resource(meter_history);
     world.insert_resource(ScenarioRef(Arc::clone(scn)));
     world.insert_resource(SupplierEnergy::default());
-    let acc = init_settlement(&mut world, first_day, days);
+    let mut acc = init_settlement(&mut world, first_day, days);
+    acc.comfort_only = mode == Mode::Twin;
     world.insert_resource(acc);
     world
 }
 
-/// Removes the customers no program concerns (they behave identically with and without events).
-fn despawn_unenrolled(world: &mut World) {
-    let idle: Vec<Entity> =
-        world.query_filtered::<Entity, (With<Customer>, Without<Enrolment>, Without<Tracked>)>().iter(world).collect();
-    for e in idle {
-        world.despawn(e);
+/// The customers some program or DRP concerns, by id: the others behave identically with and
+/// without events, and before the run.
+fn concerned(world: &mut World) -> Vec<bool> {
+    let mut keep = vec![];
+    let mut q = world.query_filtered::<&Customer, Or<(With<Enrolment>, With<Tracked>)>>();
+    for c in q.iter(world) {
+        let i = c.id as usize;
+        if i >= keep.len() {
+            keep.resize(i + 1, false);
+        }
+        keep[i] = true;
     }
+    keep
 }
 
 /// Whether any enrolled customer is in a baseline-settled program, or DRPs settle their customers.
@@ -179,9 +167,8 @@ fn needs_history(world: &World) -> bool {
 
 /// Simulates the 45 days before the run, without events and with only enrolled customers, and
 /// returns their portfolios' hourly meter data (the history settlement baselines look back on).
-fn warm_up(scn: &Arc<ValidScenario>, seed: u64) -> (SettlementAcc, MeterHistory) {
-    let mut world = build_world(scn, seed, Mode::WarmUp);
-    despawn_unenrolled(&mut world);
+fn warm_up(scn: &Arc<ValidScenario>, seed: u64, keep: &[bool]) -> (SettlementAcc, MeterHistory) {
+    let mut world = build_world(scn, seed, Mode::WarmUp, Some(keep));
     let mut schedule = build_schedule(false, false);
     while !world.resource::<Clock>().finished() {
         schedule.run(&mut world);
@@ -204,9 +191,10 @@ impl Sim {
         let s = scn.scenario();
         // One copy of the scenario, shared by the actual, warm-up and twin worlds.
         let shared = Arc::new(scn.clone());
-        let mut world = build_world(&shared, seed, Mode::Actual);
+        let mut world = build_world(&shared, seed, Mode::Actual, None);
+        let keep = concerned(&mut world);
         let history = needs_history(&world).then(|| {
-            let (acc, meters) = warm_up(&shared, seed);
+            let (acc, meters) = warm_up(&shared, seed, &keep);
             // The warm-up's meter history (the days before the run) continues in the run.
             world.insert_resource(meters);
             acc
@@ -214,18 +202,8 @@ impl Sim {
         let grid = s.grid.enabled;
         let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
         let twin = want_twin.then(|| {
-            let mut tw = build_world(&shared, seed, Mode::Twin);
-            despawn_unenrolled(&mut tw);
-            Twin {
-                actual: QueryState::new(&mut world),
-                twin: QueryState::new(&mut tw),
-                world: tw,
-                schedule: build_schedule(false, false),
-                cf_kw: vec![],
-                by_portfolio: vec![],
-                by_supplier: Default::default(),
-                concurrent: scn.agents() >= CONCURRENT_TWIN_AGENTS,
-            }
+            let tw = build_world(&shared, seed, Mode::Twin, Some(&keep));
+            Twin::new(&mut world, tw, build_schedule(false, false), scn.agents() >= CONCURRENT_TWIN_AGENTS)
         });
         Self {
             world,
@@ -267,7 +245,7 @@ impl Sim {
         if self.clock().finished() {
             return false;
         }
-        let Self { world, schedule, twin, .. } = self;
+        let Self { world, schedule, twin, agents, .. } = self;
         if let Some(t) = twin {
             // The twin reads nothing of the actual world within a step: the two can run at once.
             if t.concurrent {
@@ -276,7 +254,7 @@ impl Sim {
                 schedule.run(world);
                 t.schedule.run(&mut t.world);
             }
-            attribute(world, t);
+            attribute(world, t, *agents as usize);
             t.world.resource_mut::<Clock>().advance();
         } else {
             schedule.run(world);
@@ -544,82 +522,6 @@ impl Sim {
     }
 }
 
-/// Compares every customer's meter with its twin's and attributes the difference to the
-/// programs the customer is responding to (or recovering from).
-///
-/// Readings are matched by customer id (not by iteration order, which may differ between worlds),
-/// and summed exactly, so the result does not depend on archetype order.
-/// Runs two worlds' schedules for one step: at the same time on rayon's threads with the
-/// `parallel` feature, one after the other without it. Each world is stepped by its own schedule
-/// alone, so the results are the same either way.
-#[cfg(feature = "parallel")]
-fn run_pair(a: &mut Schedule, wa: &mut World, b: &mut Schedule, wb: &mut World) {
-    rayon::join(|| a.run(wa), || b.run(wb));
-}
-
-#[cfg(not(feature = "parallel"))]
-fn run_pair(a: &mut Schedule, wa: &mut World, b: &mut Schedule, wb: &mut World) {
-    a.run(wa);
-    b.run(wb);
-}
-
-fn attribute(world: &mut World, t: &mut Twin) {
-    t.cf_kw.clear();
-    for (c, m) in t.twin.iter(&t.world) {
-        let i = c.id as usize;
-        if i >= t.cf_kw.len() {
-            t.cf_kw.resize(i + 1, f64::NAN);
-        }
-        t.cf_kw[i] = m.kw;
-    }
-    let mut red = [ExactSum::default(); MAX_PROGRAMS];
-    let mut unattributed = ExactSum::default();
-    let mut total = ExactSum::default();
-    let active = world.resource::<ProgramState>().active_mask;
-    let dt = world.resource::<Clock>().dt_hours();
-    let n_seg = world.resource::<SettlementAcc>().n_segments;
-    t.by_portfolio.clear();
-    t.by_portfolio.resize(MAX_PROGRAMS * n_seg, ExactSum::default());
-    for (c, m, w, e) in t.actual.iter(world) {
-        let cf = t.cf_kw.get(c.id as usize).copied().unwrap_or(f64::NAN);
-        let d = w.0 * (cf - m.kw) / 1000.0;
-        if d == 0.0 || !d.is_finite() {
-            continue;
-        }
-        total.add(d);
-        if e.attribution & active != 0 {
-            t.by_supplier[usize::from(c.supplier) % crate::customers::MAX_SUPPLIERS].add(d * dt);
-        }
-        let bits = e.attribution;
-        if bits == 0 {
-            unattributed.add(d);
-        } else {
-            let share = d / f64::from(bits.count_ones());
-            for (p, r) in red.iter_mut().enumerate() {
-                if bits & (1 << p) != 0 {
-                    r.add(share);
-                    if active & (1 << p) != 0 && (c.segment as usize) < n_seg {
-                        t.by_portfolio[p * n_seg + c.segment as usize].add(share * 1000.0 * dt);
-                    }
-                }
-            }
-        }
-    }
-    let mut acc = world.resource_mut::<SettlementAcc>();
-    for (port, kwh) in acc.portfolios.iter_mut().zip(&t.by_portfolio) {
-        port.true_reduction_kwh.add(kwh.value());
-    }
-    // Customers outside programs are identical in both worlds, so the twin's system load is the
-    // run's plus the enrolled customers' differences.
-    let cf_load = world.get_resource::<GridState>().map_or(f64::NAN, |g| g.system_load_mw + total.value());
-    let mut metrics = world.resource_mut::<Metrics>();
-    if let Some(last) = metrics.steps.last_mut() {
-        last.program_reduction_mw = red.map(ExactSum::value);
-        last.unattributed_reduction_mw = unattributed.value();
-        last.counterfactual_system_load_mw = cf_load;
-    }
-}
-
 fn unreachable_clock() -> Clock {
     // A fixed, valid clock: 2000-01-01, one hour, UTC. Only reached if validation let through a bad horizon.
     let tz = jiff::tz::TimeZone::UTC;
@@ -633,4 +535,85 @@ fn unreachable_clock() -> Clock {
 #[allow(clippy::panic)]
 fn unreachable_clock_panic() -> Clock {
     panic!("a one-day UTC clock always builds")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::devices::{
+        AcRating, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Battery, Building, CyclingSwitch, Pump,
+        PumpControl, SmartThermostat,
+    };
+    use crate::scenario::{NoFiles, load_scenario};
+
+    /// Every customer's components, by id.
+    fn customers(world: &mut World) -> BTreeMap<u32, String> {
+        let mut q = world.query::<(
+            (&Customer, &crate::customers::Meter, &Weight, Option<&Enrolment>, Option<&Tracked>),
+            (Option<&AirConditioner>, Option<&AcRating>, Option<&SmartThermostat>, Option<&CyclingSwitch>),
+            (Option<&BaseLoad>, Option<&Building>, Option<&Pump>, Option<&PumpControl>),
+            (Option<&BackupGenerator>, Option<&Battery>, Option<&AutoDr>),
+        )>();
+        q.iter(world).map(|(a, b, c, d)| (a.0.id, format!("{a:?} {b:?} {c:?} {d:?}"))).collect()
+    }
+
+    /// What a world's portfolios and DRP history hold at the start: the portfolios' agents and
+    /// DRP data (exact), and their payment bases (sums of floats in table order).
+    fn books(world: &World) -> (String, Vec<f64>) {
+        let acc = world.resource::<SettlementAcc>();
+        let agents: Vec<_> = acc.portfolios.iter().map(|p| p.agents).collect();
+        let bases = acc
+            .portfolios
+            .iter()
+            .flat_map(|p| [p.customers, p.nomination_kw, p.committed_kw, p.pump_kw, p.plan_credits_usd])
+            .collect();
+        let agg = world.resource::<Aggregators>();
+        let drps: Vec<_> = agg.drps.iter().map(|d| (d.candidates.clone(), d.ready_day)).collect();
+        (format!("{agents:?} {:?} {drps:?} {:?}", world.resource::<MeterHistory>().ids, agg.links), bases)
+    }
+
+    #[test]
+    fn a_world_of_the_concerned_customers_holds_them_exactly_as_the_whole_population_does() {
+        // Third-party DRPs (customers tracked without an enrolment) and every utility program,
+        // with batteries and generators (drawn last for each customer).
+        let text = crate::data::scenario("third-party-2022.toml").expect("shipped");
+        let sets: Vec<_> = [
+            "population.0.devices.battery=0.05",
+            "population.0.devices.battery_kwh={ dist = \"uniform\", min = 5.0, max = 20.0 }",
+            "population.1.devices.backup_generator=0.2",
+            "population.1.devices.generator_size_share={ dist = \"uniform\", min = 0.2, max = 0.8 }",
+        ]
+        .iter()
+        .map(|s| crate::scenario::parse_override(s).expect("override"))
+        .collect();
+        let scn = Arc::new(load_scenario(text, "third-party-2022.toml", &sets, &NoFiles).expect("valid"));
+        for mode in [Mode::Twin, Mode::WarmUp] {
+            let mut whole = build_world(&scn, 24, mode, None);
+            let keep = concerned(&mut whole);
+            let kept = keep.iter().filter(|k| **k).count();
+            let tracked_only = whole.query_filtered::<(), (With<Tracked>, Without<Enrolment>)>().iter(&whole).count();
+            assert!(kept > 1000 && kept < scn.agents() as usize / 2, "{kept} of {}", scn.agents());
+            assert!(tracked_only > 0, "some DRP candidates are in no utility program");
+            // The reference: the whole population, with everyone else removed.
+            let idle: Vec<Entity> = whole
+                .query_filtered::<Entity, (With<Customer>, Without<Enrolment>, Without<Tracked>)>()
+                .iter(&whole)
+                .collect();
+            for e in idle {
+                whole.despawn(e);
+            }
+            let mut part = build_world(&scn, 24, mode, Some(&keep));
+            let (a, b) = (customers(&mut whole), customers(&mut part));
+            assert_eq!(a.len(), kept);
+            assert_eq!(a, b);
+            let ((x, xs), (y, ys)) = (books(&whole), books(&part));
+            assert_eq!(x, y);
+            // Payment bases are float sums in table order, which differs between the two worlds
+            // (the twin and warm-up never settle payments, so only rounding may differ).
+            assert_eq!(xs.len(), ys.len());
+            for (u, v) in xs.iter().zip(&ys) {
+                assert!((u - v).abs() <= 1e-9 * u.abs().max(1.0), "{u} vs {v}");
+            }
+        }
+    }
 }

@@ -45,6 +45,19 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     let seed = a.seed.unwrap_or(scn.scenario().seed);
     let out = a.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&scn.scenario().name));
     let started = Instant::now();
+    // The run steps on one of rayon's threads: each step's parallel passes then start from inside
+    // the pool (the other thread steals) instead of handing every pass over from this thread.
+    rayon::scope(|_| simulate(&a, &loaded, seed, &out, started))
+}
+
+fn simulate(
+    a: &RunArgs,
+    loaded: &files::Loaded,
+    seed: u64,
+    out: &std::path::Path,
+    started: Instant,
+) -> Result<(), Failure> {
+    let scn = &loaded.scenario;
     let mut sim = Sim::new(scn, seed);
     let total = sim.clock().steps_total;
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
@@ -65,18 +78,18 @@ pub fn run(a: RunArgs) -> Result<(), Failure> {
     }
     bar.finish_and_clear();
     let summary = sim.summary();
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    write_atomic(&out, "timeseries.csv", sim.timeseries_csv().as_bytes())?;
-    write_atomic(&out, "events.csv", sim.events_csv().as_bytes())?;
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    write_atomic(out, "timeseries.csv", sim.timeseries_csv().as_bytes())?;
+    write_atomic(out, "events.csv", sim.events_csv().as_bytes())?;
     let (settlement, market) = sim.settlement_and_market_csv();
-    write_atomic(&out, "settlement.csv", settlement.as_bytes())?;
-    write_atomic(&out, "market.csv", market.as_bytes())?;
-    write_atomic(&out, "authorizations.csv", sim.authorizations_csv().as_bytes())?;
-    write_atomic(&out, "alerts.csv", sim.alerts_csv().as_bytes())?;
-    write_atomic(&out, "forecast.csv", sim.forecast_csv().as_bytes())?;
-    write_atomic(&out, "summary.json", summary.to_json().as_bytes())?;
+    write_atomic(out, "settlement.csv", settlement.as_bytes())?;
+    write_atomic(out, "market.csv", market.as_bytes())?;
+    write_atomic(out, "authorizations.csv", sim.authorizations_csv().as_bytes())?;
+    write_atomic(out, "alerts.csv", sim.alerts_csv().as_bytes())?;
+    write_atomic(out, "forecast.csv", sim.forecast_csv().as_bytes())?;
+    write_atomic(out, "summary.json", summary.to_json().as_bytes())?;
     if !a.quiet {
-        print_summary(&summary, &loaded.origin, &out, started.elapsed());
+        print_summary(&summary, &loaded.origin, out, started.elapsed());
     }
     Ok(())
 }

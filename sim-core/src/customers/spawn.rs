@@ -10,6 +10,7 @@ use crate::rng::SimRng;
 use crate::scenario::{BuildingParams, CustomerClass, MeterType, Segment, ServiceType, ValidScenario};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
+use std::borrow::Cow;
 
 /// Tons of refrigeration to kW thermal.
 pub const KW_PER_TON: f64 = 3.516_852_842;
@@ -47,8 +48,10 @@ pub fn default_building(class: CustomerClass) -> BuildingParams {
     }
 }
 
-/// Spawns every segment's agents; returns the segment table.
-pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) -> Segments {
+/// Spawns every segment's agents, or with `keep` only the customers whose id it marks (every
+/// customer's draws are made either way, so the kept ones are the same as in a whole population);
+/// returns the segment table.
+pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng, keep: Option<&[bool]>) -> Segments {
     let dt_h = f64::from(scn.scenario().step_minutes) / 60.0;
     let mut segments = Segments { suppliers: scn.suppliers().to_vec(), ..Segments::default() };
     let suppliers = Suppliers::new(scn, rng);
@@ -79,7 +82,8 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng) ->
         };
         let mut g = rng.fork(&format!("population/{si}"));
         for _ in 0..seg.agents {
-            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers);
+            let kept = keep.is_none_or(|k| k.get(id as usize).copied().unwrap_or(false));
+            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers, kept);
             id += 1;
         }
     }
@@ -116,6 +120,7 @@ fn spawn_agent(
     dt_h: f64,
     g: &mut rand_chacha::ChaCha12Rng,
     suppliers: &Suppliers<'_>,
+    keep: bool,
 ) {
     // Draw order is fixed: changing it changes every later draw of the segment.
     let service: ServiceType = seg.service_type.sample(g);
@@ -170,20 +175,23 @@ fn spawn_agent(
 
     let mut max_kw = declared_max.unwrap_or(0.0);
     let class_ix = CustomerClass::ALL.iter().position(|c| *c == seg.class).unwrap_or(0) as u8;
-    let mut e = world.spawn((Weight(weight), Meter { class: class_ix, segment: si, ..Meter::default() }));
+    let mut base = None;
+    let mut building = None;
+    let mut pump = None;
     match seg.class {
         CustomerClass::Residential => {
             let mean = seg.base_load.mean_kw.sample(g);
-            e.insert(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0, id, segment: si });
+            base =
+                Some(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0, id, segment: si });
             if declared_max.is_none() {
                 max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.0.elec_kw);
             }
         }
         CustomerClass::Commercial | CustomerClass::Industrial => {
-            let p = seg.building.clone().unwrap_or_else(|| default_building(seg.class));
+            let p = seg.building.as_ref().map_or_else(|| Cow::Owned(default_building(seg.class)), Cow::Borrowed);
             let share = |d: &Dist, g: &mut rand_chacha::ChaCha12Rng| d.sample(g) * max_kw;
             let hvac = share(&p.hvac_share, g);
-            let b = Building {
+            building = Some(Building {
                 base_kw: share(&p.base_share, g),
                 occupied_kw: share(&p.occupied_share, g),
                 // A business with its own central A/C (rooftop units) has its cooling modelled by
@@ -197,8 +205,7 @@ fn spawn_agent(
                 extra_kw: 0.0,
                 id,
                 segment: si,
-            };
-            e.insert(b);
+            });
         }
         CustomerClass::Agricultural => {
             if let Some(p) = &seg.pump {
@@ -206,7 +213,7 @@ fn spawn_agent(
                 let kw = pump_kw(hp, p.motor_efficiency);
                 let hours = p.hours_per_day.sample(g);
                 let mask = p.months.iter().fold(0u16, |m, mo| m | (1 << (mo - 1)));
-                e.insert(Pump {
+                pump = Some(Pump {
                     kw,
                     hours_per_day: hours,
                     night_share: p.night_start_share,
@@ -222,6 +229,29 @@ fn spawn_agent(
             }
         }
     }
+    let generator =
+        has_gen.then(|| BackupGenerator { kw: d.generator_size_share.sample(g) * max_kw, fossil: gen_fossil });
+    let battery = has_battery.then(|| {
+        let kwh = d.battery_kwh.sample(g);
+        let kw = d.battery_kw.sample(g);
+        Battery { kwh, kw, soc_kwh: kwh }
+    });
+    // Every draw is made: a customer left out of this world leaves the others' draws unchanged.
+    if !keep {
+        return;
+    }
+    let supplier = suppliers.of(id, service);
+    // Components go in in a fixed order (the archetypes' order follows it).
+    let mut e = world.spawn((Weight(weight), Meter { class: class_ix, segment: si, supplier, ..Meter::default() }));
+    if let Some(b) = base {
+        e.insert(b);
+    }
+    if let Some(b) = building {
+        e.insert(b);
+    }
+    if let Some(p) = pump {
+        e.insert(p);
+    }
     if let Some(a) = ac {
         e.insert(a);
         if has_tstat {
@@ -231,24 +261,17 @@ fn spawn_agent(
             e.insert(CyclingSwitch);
         }
     }
-    if has_gen {
-        let kw = d.generator_size_share.sample(g) * max_kw;
-        e.insert(BackupGenerator { kw, fossil: gen_fossil });
+    if let Some(x) = generator {
+        e.insert(x);
     }
-    if has_battery {
-        let kwh = d.battery_kwh.sample(g);
-        let kw = d.battery_kw.sample(g);
-        e.insert(Battery { kwh, kw, soc_kwh: kwh });
+    if let Some(x) = battery {
+        e.insert(x);
     }
     if has_auto_dr {
         e.insert(AutoDr);
     }
     if has_pump_ctl && seg.class == CustomerClass::Agricultural {
         e.insert(PumpControl);
-    }
-    let supplier = suppliers.of(id, service);
-    if let Some(mut m) = e.get_mut::<Meter>() {
-        m.supplier = supplier;
     }
     e.insert(Customer {
         id,

@@ -152,17 +152,22 @@ fn centred(u: f64) -> f64 {
 /// the `parallel` feature and one after the other without it.
 const CHUNK: usize = 8192;
 
-/// Runs `kernel` over matching slices, chunk by chunk.
+/// Runs `kernel` over matching slices, chunk by chunk: every table's chunks go into one list, run
+/// as one parallel pass (one wake-up of the threads per system, not per table).
 macro_rules! over_slices {
     ($q:expr, $sums:expr, |$a:ident, $b:ident, $c:ident| $kernel:expr) => {{
         match $q.contiguous_iter_mut() {
             Ok(it) => {
-                for (mut x, mut y, z) in it {
+                let mut tables: Vec<_> = it.collect();
+                let mut chunks = Vec::new();
+                for (x, y, z) in &mut tables {
                     let xs = x.bypass_change_detection();
                     let ys = y.bypass_change_detection();
-                    let part = run_chunks(xs, ys, z, &|$a, $b, $c| $kernel);
-                    *$sums = $sums.merge(part);
+                    for ((a, b), c) in xs.chunks_mut(CHUNK).zip(ys.chunks_mut(CHUNK)).zip(z.chunks(CHUNK)) {
+                        chunks.push((a, b, c));
+                    }
                 }
+                *$sums = $sums.merge(run_chunks(&mut chunks, &|$a, $b, $c| $kernel));
             }
             Err(_) => unreachable!("every component uses table storage, so queries are dense"),
         }
@@ -177,26 +182,26 @@ type Kernel<'a, A, B, C> = dyn Fn(&mut [A], &mut [B], &[C]) -> LoadSums + Sync +
 #[cfg(not(feature = "parallel"))]
 type Kernel<'a, A, B, C> = dyn Fn(&mut [A], &mut [B], &[C]) -> LoadSums + 'a;
 
+/// One chunk of a table's slices.
+type Chunk<'a, A, B, C> = (&'a mut [A], &'a mut [B], &'a [C]);
+
+/// Entities from which a system's chunks run on rayon's threads (below, waking them costs more
+/// than it saves).
 #[cfg(feature = "parallel")]
-fn run_chunks<A: Send, B: Send, C: Sync>(a: &mut [A], b: &mut [B], c: &[C], k: &Kernel<'_, A, B, C>) -> LoadSums {
+const PARALLEL_MIN: usize = 2 * CHUNK;
+
+#[cfg(feature = "parallel")]
+fn run_chunks<A: Send, B: Send, C: Sync>(chunks: &mut [Chunk<'_, A, B, C>], k: &Kernel<'_, A, B, C>) -> LoadSums {
     use rayon::prelude::*;
-    if a.len() <= CHUNK {
-        return k(a, b, c);
+    if chunks.iter().map(|c| c.2.len()).sum::<usize>() < PARALLEL_MIN {
+        return chunks.iter_mut().map(|(a, b, c)| k(a, b, c)).fold(LoadSums::default(), LoadSums::merge);
     }
-    a.par_chunks_mut(CHUNK)
-        .zip(b.par_chunks_mut(CHUNK))
-        .zip(c.par_chunks(CHUNK))
-        .map(|((a, b), c)| k(a, b, c))
-        .reduce(LoadSums::default, LoadSums::merge)
+    chunks.par_iter_mut().map(|(a, b, c)| k(a, b, c)).reduce(LoadSums::default, LoadSums::merge)
 }
 
 #[cfg(not(feature = "parallel"))]
-fn run_chunks<A, B, C>(a: &mut [A], b: &mut [B], c: &[C], k: &Kernel<'_, A, B, C>) -> LoadSums {
-    a.chunks_mut(CHUNK)
-        .zip(b.chunks_mut(CHUNK))
-        .zip(c.chunks(CHUNK))
-        .map(|((a, b), c)| k(a, b, c))
-        .fold(LoadSums::default(), LoadSums::merge)
+fn run_chunks<A, B, C>(chunks: &mut [Chunk<'_, A, B, C>], k: &Kernel<'_, A, B, C>) -> LoadSums {
+    chunks.iter_mut().map(|(a, b, c)| k(a, b, c)).fold(LoadSums::default(), LoadSums::merge)
 }
 
 /// Decide: recomputes which cycling slots are blocked this step.

@@ -25,8 +25,9 @@ struct Facts {
     auto_dr: bool,
 }
 
-/// Enrols every customer (every customer gets an `Enrolment`, possibly empty) and installs the
-/// devices programs install (cycling switches, pump controls).
+/// Enrols the customers (those enrolled in a program get an `Enrolment`) and installs the devices
+/// programs install (cycling switches, pump controls). Draws go by customer id, so a world holding
+/// only some customers enrols them exactly as the whole population's world does.
 pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &ProgramState, rng: &SimRng) -> ProgramStats {
     let n = programs.ids.len();
     let mut stats = ProgramStats {
@@ -93,7 +94,17 @@ pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &Progr
     let s = scn.scenario();
     let mut g = rng.fork("enrolment");
     let channels = &s.behaviour.channels;
+    // Customers left out of this world (see `spawn_population`'s `keep`) still make their draws.
+    let mut next_id = 0u32;
     for f in &facts {
+        while next_id < f.customer.id {
+            let _: Channel = channels.sample(&mut g);
+            for _ in 0..3 * programs.ids.len() {
+                let _: f64 = g.random();
+            }
+            next_id += 1;
+        }
+        next_id = f.customer.id.saturating_add(1);
         let seg = s.population.get(f.customer.segment as usize);
         let rate = segments.rates.get(f.customer.rate as usize).map_or("", String::as_str);
         let view = CustomerView {

@@ -56,6 +56,9 @@ pub struct SettlementAcc {
     pub first_day: i64,
     /// Portfolios, index program × n_segments + segment.
     pub portfolios: Vec<Portfolio>,
+    /// Keep only the degree-hours (the counterfactual twin's accumulator: the twin's comfort is
+    /// compared with the run's, its energy is never settled).
+    pub comfort_only: bool,
 }
 
 impl SettlementAcc {
@@ -77,6 +80,7 @@ pub fn init_settlement(world: &mut World, first_day: i64, days: usize) -> Settle
             Portfolio { hourly_kwh: vec![[ExactSum::default(); 24]; days], ..Default::default() };
             n_prog * n_seg
         ],
+        comfort_only: false,
     };
     let mut q = world.query::<(&Customer, &Weight, &Enrolment, Option<&AcRating>, Option<&Pump>)>();
     for (c, w, e, ac, pump) in q.iter(world) {
@@ -118,6 +122,8 @@ struct PortfolioShape {
     n_seg: usize,
     n_prog: usize,
     dt: f64,
+    /// Sum energy (false: degree-hours only).
+    energy: bool,
 }
 
 /// Adds one slice of enrolled customers' energy and degree-hours (fixed point) to their
@@ -129,13 +135,13 @@ fn portfolio_kernel(
     shape: PortfolioShape,
     out: &mut [(i64, i64, i64)],
 ) {
-    let PortfolioShape { n_seg, n_prog, dt } = shape;
+    let PortfolioShape { n_seg, n_prog, dt, energy } = shape;
     for (i, (m, w)) in ms.iter().zip(ws).enumerate() {
         let s = usize::from(m.segment);
         if s >= n_seg {
             continue;
         }
-        let kwh = ExactSum::fixed(w.0 * m.kw * dt);
+        let kwh = if energy { ExactSum::fixed(w.0 * m.kw * dt) } else { 0 };
         let dh = acs.map_or(0, |a| ExactSum::fixed(w.0 * (a[i].temp_c - a[i].setpoint_c).max(0.0) * dt));
         let mut bits = m.programs;
         while bits != 0 {
@@ -152,34 +158,43 @@ fn portfolio_kernel(
 }
 
 /// Customers per chunk of the portfolio sums.
-#[cfg(feature = "parallel")]
 const SETTLE_CHUNK: usize = 8192;
 
-/// Runs `f` over chunks of `0..len` (on rayon's threads with the `parallel` feature) and adds
-/// the chunks' portfolio sums.
+/// One chunk of a table's slices: meters, weights and the A/Cs where the table has them.
+type SettleChunk<'a> = (&'a [Meter], &'a [Weight], Option<&'a [AirConditioner]>);
+
+/// Runs the portfolio kernel over every chunk (on rayon's threads with the `parallel` feature,
+/// for large worlds) and adds the chunks' portfolio sums. Integer sums are exact, so the result
+/// does not depend on the order.
 #[cfg(feature = "parallel")]
-fn over_chunks(
-    len: usize,
-    n: usize,
-    f: &(dyn Fn(std::ops::Range<usize>) -> Vec<(i64, i64, i64)> + Sync),
-) -> Vec<(i64, i64, i64)> {
+fn over_chunks(chunks: &[SettleChunk<'_>], n: usize, shape: PortfolioShape) -> Vec<(i64, i64, i64)> {
     use rayon::prelude::*;
-    if len <= SETTLE_CHUNK {
-        return f(0..len);
+    if chunks.iter().map(|c| c.0.len()).sum::<usize>() < 2 * SETTLE_CHUNK {
+        let mut out = vec![(0, 0, 0); n];
+        for (ms, ws, acs) in chunks {
+            portfolio_kernel(ms, ws, *acs, shape, &mut out);
+        }
+        return out;
     }
-    (0..len.div_ceil(SETTLE_CHUNK))
-        .into_par_iter()
-        .map(|k| f(k * SETTLE_CHUNK..((k + 1) * SETTLE_CHUNK).min(len)))
+    chunks
+        .par_iter()
+        .fold(
+            || vec![(0, 0, 0); n],
+            |mut out, (ms, ws, acs)| {
+                portfolio_kernel(ms, ws, *acs, shape, &mut out);
+                out
+            },
+        )
         .reduce(|| vec![(0, 0, 0); n], add_sums)
 }
 
 #[cfg(not(feature = "parallel"))]
-fn over_chunks(
-    len: usize,
-    _n: usize,
-    f: &dyn Fn(std::ops::Range<usize>) -> Vec<(i64, i64, i64)>,
-) -> Vec<(i64, i64, i64)> {
-    f(0..len)
+fn over_chunks(chunks: &[SettleChunk<'_>], n: usize, shape: PortfolioShape) -> Vec<(i64, i64, i64)> {
+    let mut out = vec![(0, 0, 0); n];
+    for (ms, ws, acs) in chunks {
+        portfolio_kernel(ms, ws, *acs, shape, &mut out);
+    }
+    out
 }
 
 #[cfg(feature = "parallel")]
@@ -237,26 +252,23 @@ pub fn settlement_system(
     // This step's sums per portfolio, in fixed point: (energy, degree-hours, excess over FSL).
     // Integer sums are exact, so chunks may be added in any order (and on any thread).
     let n = acc.portfolios.len();
-    let mut step = vec![(0i64, 0i64, 0i64); n];
-    let shape = PortfolioShape { n_seg, n_prog, dt };
-    match q.contiguous_iter() {
-        Ok(tables) => {
-            for (ms, ws, acs) in tables {
-                let part = over_chunks(ms.len(), n, &|r| {
-                    let mut out = vec![(0i64, 0i64, 0i64); n];
-                    portfolio_kernel(&ms[r.clone()], &ws[r.clone()], acs.map(|a| &a[r]), shape, &mut out);
-                    out
-                });
-                for (x, y) in step.iter_mut().zip(part) {
-                    x.0 += y.0;
-                    x.1 += y.1;
-                }
-            }
-        }
+    let shape = PortfolioShape { n_seg, n_prog, dt, energy: !acc.comfort_only };
+    let chunks: Vec<SettleChunk<'_>> = match q.contiguous_iter() {
+        Ok(tables) => tables
+            // Degree-hours only: customers without an A/C add nothing.
+            .filter(|(_, _, acs)| shape.energy || acs.is_some())
+            .flat_map(|(ms, ws, acs)| {
+                (0..ms.len().div_ceil(SETTLE_CHUNK)).map(move |k| {
+                    let r = k * SETTLE_CHUNK..((k + 1) * SETTLE_CHUNK).min(ms.len());
+                    (&ms[r.clone()], &ws[r.clone()], acs.map(|a| &a[r]))
+                })
+            })
+            .collect(),
         Err(_) => unreachable!("every component uses table storage, so queries are dense"),
-    }
+    };
+    let mut step = over_chunks(&chunks, n, shape);
     // Energy above the Firm Service Level, while interruptible events are in force.
-    if firm_active != 0 {
+    if firm_active != 0 && shape.energy {
         for (m, w, e) in &firm {
             let s = usize::from(m.segment);
             let mut bits = e.mask & firm_active;

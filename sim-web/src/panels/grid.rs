@@ -115,7 +115,6 @@ fn margin_plot(ui: &mut egui::Ui, job: &RunJob, steps: &[StepRecord], height: f3
 pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
     let sim = &job.sim;
     let snap = sim.snapshot();
-    let steps = &sim.metrics().steps;
     ui.heading("Capacity alerts");
     ui.label(RichText::new(format!("as of {}", snap.time)).weak());
     ui.add_space(4.0);
@@ -165,79 +164,54 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
         ui.end_row();
     });
 
-    let ps = sim.programs();
-    let now = sim.clock().now.utc_s;
+    // Events and notices: the same feed as `alerts.csv` (`Sim::capacity_alerts`).
+    let feed = sim.capacity_alerts();
+    let event_line = |e: &sim_core::metrics::cca::EventNotice| {
+        format!(
+            "{} {}–{} ({}, notice {})",
+            e.program,
+            short_time(&e.start),
+            short_time(&e.end),
+            e.trigger,
+            short_time(&e.issued)
+        )
+    };
     ui.add_space(8.0);
     ui.label(RichText::new("Active events").strong());
-    let mut any = false;
-    for e in ps.events.iter().filter(|e| e.start_utc <= now && now < e.end_utc) {
-        any = true;
-        ui.label(format!(
-            "{} {}–{} ({})",
-            ps.ids.get(e.program).map_or("?", String::as_str),
-            hhmm(e.start_min),
-            hhmm(e.end_min),
-            e.trigger
-        ));
-    }
-    if !any {
+    if feed.active_events.is_empty() {
         ui.label(RichText::new("none").weak());
+    }
+    for e in &feed.active_events {
+        ui.label(event_line(e));
     }
 
     ui.add_space(8.0);
     ui.label(RichText::new("Event history").strong());
-    let past: Vec<_> = ps.events.iter().filter(|e| e.start_utc <= now).collect();
-    if past.is_empty() {
+    if feed.event_history.is_empty() {
         ui.label(RichText::new("no events called yet").weak());
     }
-    for e in past.iter().rev().take(30) {
-        ui.label(format!(
-            "{} {} {}–{} ({})",
-            e.date,
-            ps.ids.get(e.program).map_or("?", String::as_str),
-            hhmm(e.start_min),
-            hhmm(e.end_min),
-            e.trigger
-        ));
+    for e in feed.event_history.iter().rev().take(30) {
+        ui.label(event_line(e));
     }
 
     ui.add_space(8.0);
     ui.label(RichText::new("Status notices").strong());
-    let mut notices: Vec<(i64, String)> = vec![];
-    if let Some(g) = sim.grid() {
-        for a in &g.issued {
-            let t = |u: i64| sim.clock().local(u).map(|l| l.local_text()).unwrap_or_default();
-            notices.push((
-                a.issued_utc_s,
-                format!(
-                    "{} issued {} for {} to {} (forecast margin {:.1} %)",
-                    alert_words(a.level),
-                    t(a.issued_utc_s),
-                    t(a.start_utc_s),
-                    t(a.end_utc_s),
-                    a.forecast_margin_pct
-                ),
-            ));
-        }
-    }
-    let mut prev = AlertLevel::None;
-    for s in steps {
-        let rt = s.alert.max(AlertLevel::None);
-        if rt != prev && (rt >= AlertLevel::Eea1 || prev >= AlertLevel::Eea1) {
-            let text = if rt > prev {
-                format!("{} {} in effect", s.time.local_text(), alert_words(rt))
-            } else {
-                format!("{} {} ended; now {}", s.time.local_text(), alert_words(prev), alert_words(rt))
-            };
-            notices.push((s.time.utc_s, text));
-        }
-        prev = rt;
-    }
-    notices.sort_by_key(|(t, _)| std::cmp::Reverse(*t));
-    if notices.is_empty() {
+    if feed.notices.is_empty() {
         ui.label(RichText::new("none").weak());
     }
-    for (_, n) in notices.iter().take(40) {
-        ui.label(n);
+    for n in feed.notices.iter().rev().take(40) {
+        let what = if n.kind == "day_ahead" { "issued for" } else { "in effect" };
+        let until = if n.end.is_empty() { "now".to_string() } else { short_time(&n.end) };
+        ui.label(format!(
+            "{} {} {what} {} to {until}",
+            short_time(&n.issued),
+            alert_words(n.level),
+            short_time(&n.start)
+        ));
     }
+}
+
+/// "2022-09-06 16:00" from an RFC 3339 local time ("2022-09-06T16:00:00-07:00").
+fn short_time(t: &str) -> String {
+    t.get(..16).unwrap_or(t).replacen('T', " ", 1)
 }
