@@ -17,6 +17,7 @@ pub mod customers;
 pub mod data;
 pub mod devices;
 pub mod dist;
+mod fold;
 pub mod grid;
 pub mod metrics;
 pub mod programs;

@@ -192,15 +192,17 @@ impl Sim {
         // One copy of the scenario, shared by the actual, warm-up and twin worlds.
         let shared = Arc::new(scn.clone());
         let mut world = build_world(&shared, seed, Mode::Actual, None);
-        let keep = concerned(&mut world);
-        let history = needs_history(&world).then(|| {
+        let want_history = needs_history(&world);
+        let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
+        // Who the warm-up and the twin hold (found only when either is built).
+        let keep = if want_history || want_twin { concerned(&mut world) } else { vec![] };
+        let history = want_history.then(|| {
             let (acc, meters) = warm_up(&shared, seed, &keep);
             // The warm-up's meter history (the days before the run) continues in the run.
             world.insert_resource(meters);
             acc
         });
         let grid = s.grid.enabled;
-        let want_twin = s.counterfactual && !scn.book().programs.is_empty() && scn.agents() > 0;
         let twin = want_twin.then(|| {
             let tw = build_world(&shared, seed, Mode::Twin, Some(&keep));
             Twin::new(&mut world, tw, build_schedule(false, false), scn.agents() >= CONCURRENT_TWIN_AGENTS)

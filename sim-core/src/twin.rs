@@ -6,6 +6,7 @@
 //! count or archetype order.
 
 use crate::customers::{Customer, MAX_SUPPLIERS, Meter, Weight};
+use crate::fold::fold_chunks;
 use crate::grid::GridState;
 use crate::metrics::{ExactSum, Metrics};
 use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramState};
@@ -62,45 +63,6 @@ pub(crate) fn run_pair(a: &mut Schedule, wa: &mut World, b: &mut Schedule, wb: &
 pub(crate) fn run_pair(a: &mut Schedule, wa: &mut World, b: &mut Schedule, wb: &mut World) {
     a.run(wa);
     b.run(wb);
-}
-
-/// Folds every item into an accumulator and merges the accumulators: on rayon's threads with the
-/// `parallel` feature and `wide` (large runs: for small ones waking threads costs more than it
-/// saves), into one accumulator in order otherwise.
-#[cfg(feature = "parallel")]
-fn fold_items<T: Sync, R: Send>(
-    wide: bool,
-    items: &[T],
-    init: impl Fn() -> R + Sync + Send,
-    fold: impl Fn(&mut R, &T) + Sync + Send,
-    merge: impl Fn(R, R) -> R + Sync + Send,
-) -> R {
-    use rayon::prelude::*;
-    if !wide || items.len() <= 1 {
-        let mut r = init();
-        items.iter().for_each(|x| fold(&mut r, x));
-        return r;
-    }
-    items
-        .par_iter()
-        .fold(&init, |mut r, x| {
-            fold(&mut r, x);
-            r
-        })
-        .reduce(&init, merge)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn fold_items<T, R>(
-    _wide: bool,
-    items: &[T],
-    init: impl Fn() -> R,
-    fold: impl Fn(&mut R, &T),
-    _merge: impl Fn(R, R) -> R,
-) -> R {
-    let mut r = init();
-    items.iter().for_each(|x| fold(&mut r, x));
-    r
 }
 
 /// One chunk's attributed differences.
@@ -195,14 +157,14 @@ pub(crate) fn attribute(world: &mut World, t: &mut Twin, agents: usize) {
         t.cf_kw.resize_with(agents, || AtomicU64::new(f64::NAN.to_bits()));
     }
     // The twin's readings, by id (the twin holds the same customers every step).
-    let twin_chunks: Vec<(&[Customer], &[Meter])> = match t.twin.contiguous_iter(&t.world) {
+    let mut twin_chunks: Vec<(&[Customer], &[Meter])> = match t.twin.contiguous_iter(&t.world) {
         Ok(tables) => tables.flat_map(|(cs, ms)| cs.chunks(CHUNK).zip(ms.chunks(CHUNK))).collect(),
         Err(_) => unreachable!("every component uses table storage, so queries are dense"),
     };
     let cf_kw = &t.cf_kw;
-    fold_items(
+    fold_chunks(
         t.concurrent,
-        &twin_chunks,
+        &mut twin_chunks,
         || (),
         |(), (cs, ms)| {
             for (c, m) in cs.iter().zip(*ms) {
@@ -218,7 +180,7 @@ pub(crate) fn attribute(world: &mut World, t: &mut Twin, agents: usize) {
         dt: world.resource::<Clock>().dt_hours(),
         n_seg: world.resource::<SettlementAcc>().n_segments,
     };
-    let actual_chunks: Vec<_> = match t.actual.contiguous_iter(world) {
+    let mut actual_chunks: Vec<_> = match t.actual.contiguous_iter(world) {
         Ok(tables) => tables
             .flat_map(|(cs, ms, ws, es)| {
                 cs.chunks(CHUNK)
@@ -231,9 +193,9 @@ pub(crate) fn attribute(world: &mut World, t: &mut Twin, agents: usize) {
         Err(_) => unreachable!("every component uses table storage, so queries are dense"),
     };
     let n_portfolios = MAX_PROGRAMS * st.n_seg;
-    let part = fold_items(
+    let part = fold_chunks(
         t.concurrent,
-        &actual_chunks,
+        &mut actual_chunks,
         || Part::new(n_portfolios),
         |out, chunk| attribute_chunk(out, chunk, cf_kw, st),
         Part::merge,

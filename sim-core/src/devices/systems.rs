@@ -12,6 +12,7 @@ use super::ac::{AcControl, AirConditioner, steady_state_kw, thermostat};
 use super::building::{Building, Factors, expected_kw};
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Meter, Segments, Weight};
+use crate::fold::fold_chunks;
 use crate::grid::rules::shape_at;
 use crate::metrics::ExactSum;
 use crate::rng::StreamKey;
@@ -153,7 +154,8 @@ fn centred(u: f64) -> f64 {
 const CHUNK: usize = 8192;
 
 /// Runs `kernel` over matching slices, chunk by chunk: every table's chunks go into one list, run
-/// as one parallel pass (one wake-up of the threads per system, not per table).
+/// as one parallel pass (one wake-up of the threads per system, not per table) when the tables
+/// hold at least `PARALLEL_MIN` entities.
 macro_rules! over_slices {
     ($q:expr, $sums:expr, |$a:ident, $b:ident, $c:ident| $kernel:expr) => {{
         match $q.contiguous_iter_mut() {
@@ -167,42 +169,24 @@ macro_rules! over_slices {
                         chunks.push((a, b, c));
                     }
                 }
-                *$sums = $sums.merge(run_chunks(&mut chunks, &|$a, $b, $c| $kernel));
+                let wide = chunks.iter().map(|c| c.2.len()).sum::<usize>() >= PARALLEL_MIN;
+                let part = fold_chunks(
+                    wide,
+                    &mut chunks,
+                    LoadSums::default,
+                    |s, ($a, $b, $c)| *s = s.merge($kernel),
+                    LoadSums::merge,
+                );
+                *$sums = $sums.merge(part);
             }
             Err(_) => unreachable!("every component uses table storage, so queries are dense"),
         }
     }};
 }
 
-/// A kernel over one chunk of a table's slices.
-#[cfg(feature = "parallel")]
-type Kernel<'a, A, B, C> = dyn Fn(&mut [A], &mut [B], &[C]) -> LoadSums + Sync + 'a;
-
-/// A kernel over one chunk of a table's slices.
-#[cfg(not(feature = "parallel"))]
-type Kernel<'a, A, B, C> = dyn Fn(&mut [A], &mut [B], &[C]) -> LoadSums + 'a;
-
-/// One chunk of a table's slices.
-type Chunk<'a, A, B, C> = (&'a mut [A], &'a mut [B], &'a [C]);
-
 /// Entities from which a system's chunks run on rayon's threads (below, waking them costs more
 /// than it saves).
-#[cfg(feature = "parallel")]
 const PARALLEL_MIN: usize = 2 * CHUNK;
-
-#[cfg(feature = "parallel")]
-fn run_chunks<A: Send, B: Send, C: Sync>(chunks: &mut [Chunk<'_, A, B, C>], k: &Kernel<'_, A, B, C>) -> LoadSums {
-    use rayon::prelude::*;
-    if chunks.iter().map(|c| c.2.len()).sum::<usize>() < PARALLEL_MIN {
-        return chunks.iter_mut().map(|(a, b, c)| k(a, b, c)).fold(LoadSums::default(), LoadSums::merge);
-    }
-    chunks.par_iter_mut().map(|(a, b, c)| k(a, b, c)).reduce(LoadSums::default, LoadSums::merge)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn run_chunks<A, B, C>(chunks: &mut [Chunk<'_, A, B, C>], k: &Kernel<'_, A, B, C>) -> LoadSums {
-    chunks.iter_mut().map(|(a, b, c)| k(a, b, c)).fold(LoadSums::default(), LoadSums::merge)
-}
 
 /// Decide: recomputes which cycling slots are blocked this step.
 pub fn ac_control_system(clock: Res<'_, Clock>, mut control: ResMut<'_, AcControl>) {

@@ -3,6 +3,7 @@
 
 use crate::customers::{Customer, Meter, Segments, Weight};
 use crate::devices::{AcRating, AirConditioner, Pump};
+use crate::fold::fold_chunks;
 use crate::metrics::ExactSum;
 use crate::programs::book::Response;
 use crate::programs::systems::rtp_schedule;
@@ -163,41 +164,7 @@ const SETTLE_CHUNK: usize = 8192;
 /// One chunk of a table's slices: meters, weights and the A/Cs where the table has them.
 type SettleChunk<'a> = (&'a [Meter], &'a [Weight], Option<&'a [AirConditioner]>);
 
-/// Runs the portfolio kernel over every chunk (on rayon's threads with the `parallel` feature,
-/// for large worlds) and adds the chunks' portfolio sums. Integer sums are exact, so the result
-/// does not depend on the order.
-#[cfg(feature = "parallel")]
-fn over_chunks(chunks: &[SettleChunk<'_>], n: usize, shape: PortfolioShape) -> Vec<(i64, i64, i64)> {
-    use rayon::prelude::*;
-    if chunks.iter().map(|c| c.0.len()).sum::<usize>() < 2 * SETTLE_CHUNK {
-        let mut out = vec![(0, 0, 0); n];
-        for (ms, ws, acs) in chunks {
-            portfolio_kernel(ms, ws, *acs, shape, &mut out);
-        }
-        return out;
-    }
-    chunks
-        .par_iter()
-        .fold(
-            || vec![(0, 0, 0); n],
-            |mut out, (ms, ws, acs)| {
-                portfolio_kernel(ms, ws, *acs, shape, &mut out);
-                out
-            },
-        )
-        .reduce(|| vec![(0, 0, 0); n], add_sums)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn over_chunks(chunks: &[SettleChunk<'_>], n: usize, shape: PortfolioShape) -> Vec<(i64, i64, i64)> {
-    let mut out = vec![(0, 0, 0); n];
-    for (ms, ws, acs) in chunks {
-        portfolio_kernel(ms, ws, *acs, shape, &mut out);
-    }
-    out
-}
-
-#[cfg(feature = "parallel")]
+/// Adds two chunks' portfolio sums.
 fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i64, i64)> {
     for (x, y) in a.iter_mut().zip(b) {
         x.0 += y.0;
@@ -253,7 +220,7 @@ pub fn settlement_system(
     // Integer sums are exact, so chunks may be added in any order (and on any thread).
     let n = acc.portfolios.len();
     let shape = PortfolioShape { n_seg, n_prog, dt, energy: !acc.comfort_only };
-    let chunks: Vec<SettleChunk<'_>> = match q.contiguous_iter() {
+    let mut chunks: Vec<SettleChunk<'_>> = match q.contiguous_iter() {
         Ok(tables) => tables
             // Degree-hours only: customers without an A/C add nothing.
             .filter(|(_, _, acs)| shape.energy || acs.is_some())
@@ -266,7 +233,15 @@ pub fn settlement_system(
             .collect(),
         Err(_) => unreachable!("every component uses table storage, so queries are dense"),
     };
-    let mut step = over_chunks(&chunks, n, shape);
+    // Integer sums are exact, so the chunks may be split between threads in any way.
+    let wide = chunks.iter().map(|c| c.0.len()).sum::<usize>() >= 2 * SETTLE_CHUNK;
+    let mut step = fold_chunks(
+        wide,
+        &mut chunks,
+        || vec![(0, 0, 0); n],
+        |out, (ms, ws, acs)| portfolio_kernel(ms, ws, *acs, shape, out),
+        add_sums,
+    );
     // Energy above the Firm Service Level, while interruptible events are in force.
     if firm_active != 0 && shape.energy {
         for (m, w, e) in &firm {
