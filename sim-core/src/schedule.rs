@@ -1,7 +1,9 @@
 //! The step schedule: ordered phases run once per step.
 
 use crate::aggregators::{drp_daily_system, history_system, market_system};
-use crate::devices::{ac_control_system, ac_system, base_load_system, building_system, pump_system, reset_sums_system};
+use crate::devices::{
+    ac_control_system, ac_system, base_load_system, building_system, load_shapes_system, pump_system, reset_sums_system,
+};
 use crate::grid::{grid_balance_system, grid_observe_system};
 use crate::metrics::{aggregate_meters_system, record_system};
 use crate::programs::{dispatch_system, response_system};
@@ -33,9 +35,9 @@ pub fn build_schedule(grid: bool, strict: bool) -> Schedule {
     }
     s.configure_sets((Phase::Observe, Phase::Decide, Phase::Act, Phase::Settle, Phase::Record).chain());
     if grid {
-        s.add_systems((weather_system, grid_observe_system).chain().in_set(Phase::Observe));
+        s.add_systems((weather_system, load_shapes_system, grid_observe_system).chain().in_set(Phase::Observe));
     } else {
-        s.add_systems(weather_system.in_set(Phase::Observe));
+        s.add_systems((weather_system, load_shapes_system).chain().in_set(Phase::Observe));
     }
     s.add_systems(
         (drp_daily_system, market_system, dispatch_system, response_system, ac_control_system)

@@ -114,6 +114,7 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[b
     });
     world.insert_resource(PopulationLoad::default());
     world.insert_resource(crate::devices::LoadSums::default());
+    world.insert_resource(crate::devices::LoadShapes::default());
     world.insert_resource(Metrics::default());
     world.insert_resource(BehaviourParams(s.behaviour.clone()));
     world.insert_resource(PriceSignals::default());
@@ -543,8 +544,8 @@ fn unreachable_clock_panic() -> Clock {
 mod tests {
     use super::*;
     use crate::devices::{
-        AcRating, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Battery, Building, CyclingSwitch, Pump,
-        PumpControl, SmartThermostat,
+        AcRating, AcSetpoint, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Battery, Building, CyclingSwitch,
+        Pump, PumpControl, SmartThermostat,
     };
     use crate::scenario::{NoFiles, load_scenario};
 
@@ -552,11 +553,12 @@ mod tests {
     fn customers(world: &mut World) -> BTreeMap<u32, String> {
         let mut q = world.query::<(
             (&Customer, &crate::customers::Meter, &Weight, Option<&Enrolment>, Option<&Tracked>),
-            (Option<&AirConditioner>, Option<&AcRating>, Option<&SmartThermostat>, Option<&CyclingSwitch>),
+            (Option<&AirConditioner>, Option<&AcSetpoint>, Option<&AcRating>),
+            (Option<&SmartThermostat>, Option<&CyclingSwitch>),
             (Option<&BaseLoad>, Option<&Building>, Option<&Pump>, Option<&PumpControl>),
             (Option<&BackupGenerator>, Option<&Battery>, Option<&AutoDr>),
         )>();
-        q.iter(world).map(|(a, b, c, d)| (a.0.id, format!("{a:?} {b:?} {c:?} {d:?}"))).collect()
+        q.iter(world).map(|(a, b, t, c, d)| (a.0.id, format!("{a:?} {b:?} {t:?} {c:?} {d:?}"))).collect()
     }
 
     /// What a world's portfolios and DRP history hold at the start: the portfolios' agents and

@@ -69,26 +69,6 @@ pub struct SegmentInfo {
     pub building: Option<crate::devices::building::BuildingSchedule>,
 }
 
-impl Segments {
-    /// Each segment's facility factors at an instant (default factors for segments without facilities).
-    pub fn building_factors(
-        &self,
-        tout_c: f64,
-        hour: f64,
-        day_type: crate::time::DayType,
-    ) -> Vec<crate::devices::building::Factors> {
-        self.list
-            .iter()
-            .map(|s| {
-                s.building
-                    .as_ref()
-                    .map(|b| crate::devices::building::factors(b, tout_c, hour, day_type))
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-}
-
 /// Segments and rate-schedule names (a resource).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Segments {

@@ -349,7 +349,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
         .map(|(k, h)| {
             let id = first_id + k as u32;
             let slot = (id as usize % CYCLE_SLOTS) as u8;
-            let (ac, rating) = AirConditioner::new(
+            let (ac, setpoint, rating) = AirConditioner::new(
                 h.r_c_per_kw,
                 h.c_kwh_per_c,
                 h.pth_kw,
@@ -378,6 +378,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                 Weight(1.0),
                 Meter { segment: u16::MAX, ..Meter::default() },
                 ac,
+                setpoint,
                 rating,
                 CyclingSwitch,
             )

@@ -17,15 +17,21 @@ pub const CYCLE_SLOTS: usize = 240;
 
 /// A home (or small business) with a central A/C: what the thermal model updates every step.
 ///
-/// Exactly one cache line (the hot loop streams it once a step); the unit's rating, which only
-/// enrolment and settlement read, is in [`AcRating`].
+/// Exactly one cache line (the hot loop streams it once a step). The thermostat's settings, which
+/// change only when an event or a price moves them, are in [`AcSetpoint`]; the step reads the
+/// switching temperatures they give. The unit's rating, which only enrolment and settlement read,
+/// is in [`AcRating`].
 #[derive(Component, Clone, Debug, PartialEq)]
 #[repr(C, align(64))]
 pub struct AirConditioner {
     /// Indoor temperature, °C.
     pub temp_c: f64,
-    /// Thermostat setpoint, °C.
-    pub setpoint_c: f64,
+    /// The thermostat calls for cooling above this temperature (setpoint + offset + half the
+    /// deadband), °C. Set with [`AcSetpoint::apply`].
+    pub on_above_c: f64,
+    /// The thermostat stops calling for cooling below this temperature (setpoint + offset - half
+    /// the deadband), °C.
+    pub off_below_c: f64,
     /// Equilibrium offset from outdoor temperature while running, R (Q_int - P_th), °C.
     pub a_on_c: f64,
     /// Equilibrium offset from outdoor temperature while off, R Q_int, °C.
@@ -34,10 +40,6 @@ pub struct AirConditioner {
     pub elec_kw: f64,
     /// exp(-dt / (R C)) for the run's step.
     pub decay: f64,
-    /// Setpoint offset in force (e.g. +2.2 °C in a smart-thermostat event), °C.
-    pub offset_c: f32,
-    /// Half the thermostat deadband, °C.
-    pub half_deadband_c: f32,
     /// Control bits this unit answers to (a cycling switch, program enrolments).
     pub control_mask: u16,
     /// Control bits suspended for now (the customer opted out of the event).
@@ -48,6 +50,32 @@ pub struct AirConditioner {
     pub on: bool,
     /// Compressor running this step (on and not blocked).
     pub running: bool,
+}
+
+/// A thermostat's settings: the customer's setpoint, the offset in force and the deadband.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct AcSetpoint {
+    /// Thermostat setpoint, °C.
+    pub setpoint_c: f64,
+    /// Setpoint offset in force (e.g. +2.2 °C in a smart-thermostat event), °C.
+    pub offset_c: f32,
+    /// Half the thermostat deadband, °C.
+    pub half_deadband_c: f32,
+}
+
+impl AcSetpoint {
+    /// The switching temperatures (on above, off below) these settings give, °C.
+    pub fn edges(&self) -> (f64, f64) {
+        let sp = self.setpoint_c + f64::from(self.offset_c);
+        let h = f64::from(self.half_deadband_c);
+        (sp + h, sp - h)
+    }
+
+    /// Puts an offset in force and moves the unit's switching temperatures with it.
+    pub fn apply(&mut self, offset_c: f32, ac: &mut AirConditioner) {
+        self.offset_c = offset_c;
+        (ac.on_above_c, ac.off_below_c) = self.edges();
+    }
 }
 
 /// An A/C's rating (read at enrolment and settlement, not by the step).
@@ -77,33 +105,34 @@ impl AirConditioner {
         slot: u8,
         mask: u16,
         dt_h: f64,
-    ) -> (Self, AcRating) {
+    ) -> (Self, AcSetpoint, AcRating) {
+        let sp = AcSetpoint { setpoint_c: setpoint, offset_c: 0.0, half_deadband_c: (deadband / 2.0) as f32 };
+        let (on_above_c, off_below_c) = sp.edges();
         let ac = Self {
             temp_c: temp,
-            setpoint_c: setpoint,
+            on_above_c,
+            off_below_c,
             // Evaluated as in the peer model: R * (Q_INT - Pth) and R * Q_INT.
             a_on_c: r * (q_int - pth),
             a_off_c: r * q_int,
             elec_kw: pth / cop,
             decay: libm::exp(-dt_h / (r * c)),
-            offset_c: 0.0,
-            half_deadband_c: (deadband / 2.0) as f32,
             control_mask: mask,
             suspended_mask: 0,
             cycle_slot: slot,
             on,
             running: false,
         };
-        (ac, AcRating { pth_kw: pth, r_c_per_kw: r, q_int_kw: q_int })
+        (ac, sp, AcRating { pth_kw: pth, r_c_per_kw: r, q_int_kw: q_int })
     }
 }
 
 /// Thermostat with hysteresis: on above the upper edge, off below the lower, else unchanged.
 #[inline]
-pub fn thermostat(on: bool, temp_c: f64, setpoint_c: f64, half_deadband_c: f64) -> bool {
-    if temp_c > setpoint_c + half_deadband_c {
+pub fn thermostat(on: bool, temp_c: f64, on_above_c: f64, off_below_c: f64) -> bool {
+    if temp_c > on_above_c {
         true
-    } else if temp_c < setpoint_c - half_deadband_c {
+    } else if temp_c < off_below_c {
         false
     } else {
         on
@@ -122,8 +151,8 @@ pub fn next_temp(temp_c: f64, tout_c: f64, r: f64, q_int_kw: f64, pth_kw: f64, r
 /// The duty cycle that holds the setpoint: (Tout + R Q_int - setpoint) / (R P_th), clipped to [0, 1]
 /// (R P_th is `a_off_c - a_on_c`).
 #[inline]
-pub fn steady_state_kw(ac: &AirConditioner, tout_c: f64) -> f64 {
-    let duty = (tout_c + ac.a_off_c - ac.setpoint_c) / (ac.a_off_c - ac.a_on_c);
+pub fn steady_state_kw(ac: &AirConditioner, setpoint_c: f64, tout_c: f64) -> f64 {
+    let duty = (tout_c + ac.a_off_c - setpoint_c) / (ac.a_off_c - ac.a_on_c);
     duty.clamp(0.0, 1.0) * ac.elec_kw
 }
 
@@ -194,13 +223,13 @@ mod tests {
 
     #[test]
     fn thermostat_has_hysteresis() {
-        assert!(thermostat(false, 25.6, 25.0, 0.5));
-        assert!(!thermostat(true, 24.4, 25.0, 0.5));
-        assert!(thermostat(true, 25.0, 25.0, 0.5));
-        assert!(!thermostat(false, 25.0, 25.0, 0.5));
+        assert!(thermostat(false, 25.6, 25.5, 24.5));
+        assert!(!thermostat(true, 24.4, 25.5, 24.5));
+        assert!(thermostat(true, 25.0, 25.5, 24.5));
+        assert!(!thermostat(false, 25.0, 25.5, 24.5));
         // The edges themselves keep the state.
-        assert!(!thermostat(false, 25.5, 25.0, 0.5));
-        assert!(thermostat(true, 24.5, 25.0, 0.5));
+        assert!(!thermostat(false, 25.5, 25.5, 24.5));
+        assert!(thermostat(true, 24.5, 25.5, 24.5));
     }
 
     #[test]
@@ -251,9 +280,20 @@ mod tests {
 
     #[test]
     fn steady_state_duty_is_clipped() {
-        let (ac, _) = AirConditioner::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
-        assert_eq!(steady_state_kw(&ac, 10.0), 0.0);
-        assert!((steady_state_kw(&ac, 33.0) - 4.0 * 10.0 / 20.0).abs() < 1e-12);
-        assert_eq!(steady_state_kw(&ac, 60.0), 4.0);
+        let (ac, sp, _) = AirConditioner::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
+        assert_eq!(steady_state_kw(&ac, sp.setpoint_c, 10.0), 0.0);
+        assert!((steady_state_kw(&ac, sp.setpoint_c, 33.0) - 4.0 * 10.0 / 20.0).abs() < 1e-12);
+        assert_eq!(steady_state_kw(&ac, sp.setpoint_c, 60.0), 4.0);
+    }
+
+    #[test]
+    fn an_offset_moves_both_switching_temperatures() {
+        let (mut ac, mut sp, _) =
+            AirConditioner::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
+        assert_eq!((ac.on_above_c, ac.off_below_c), (24.5, 23.5));
+        sp.apply(2.0, &mut ac);
+        assert_eq!((ac.on_above_c, ac.off_below_c), (26.5, 25.5));
+        sp.apply(0.0, &mut ac);
+        assert_eq!((ac.on_above_c, ac.off_below_c), (24.5, 23.5));
     }
 }

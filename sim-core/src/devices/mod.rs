@@ -6,12 +6,12 @@ pub mod building;
 pub mod pump;
 mod systems;
 
-pub use ac::{AcControl, AcRating, AirConditioner, CyclingCommand, SWITCH_BIT};
+pub use ac::{AcControl, AcRating, AcSetpoint, AirConditioner, CyclingCommand, SWITCH_BIT};
 pub use building::Building;
 pub use pump::Pump;
 pub use systems::{
-    BaseLoad, Coupling, LoadSums, NoiseKey, ac_control_system, ac_system, base_load_system, building_system,
-    pump_system, reset_sums_system,
+    BaseLoad, Coupling, LoadShapes, LoadSums, NoiseKey, ac_control_system, ac_system, base_load_system,
+    building_system, load_shapes_system, pump_system, reset_sums_system,
 };
 
 use bevy_ecs::prelude::*;

@@ -8,8 +8,8 @@
 //! The hot loops run over contiguous component slices (one table at a time); with the `parallel`
 //! feature (native builds) large tables are split into chunks processed on rayon's pool.
 
-use super::ac::{AcControl, AirConditioner, steady_state_kw, thermostat};
-use super::building::{Building, Factors, expected_kw};
+use super::ac::{AcControl, AcSetpoint, AirConditioner, steady_state_kw, thermostat};
+use super::building::{Building, Factors, expected_kw, factors as building_factors};
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Meter, Segments, Weight};
 use crate::fold::fold_chunks;
@@ -155,33 +155,55 @@ const CHUNK: usize = 8192;
 
 /// Runs `kernel` over matching slices, chunk by chunk: every table's chunks go into one list, run
 /// as one parallel pass (one wake-up of the threads per system, not per table) when the tables
-/// hold at least `PARALLEL_MIN` entities.
+/// hold at least `PARALLEL_MIN` entities. Chunks never cross tables and start at multiples of
+/// `CHUNK` in each table, whatever the thread count.
+///
+/// Each query item is named with how it is read: `mut x` (`&mut T`: a `&mut [T]` chunk, without
+/// change detection) or `ref x` (`&T`: a `&[T]` chunk).
 macro_rules! over_slices {
-    ($q:expr, $sums:expr, |$a:ident, $b:ident, $c:ident| $kernel:expr) => {{
-        match $q.contiguous_iter_mut() {
-            Ok(it) => {
-                let mut tables: Vec<_> = it.collect();
-                let mut chunks = Vec::new();
-                for (x, y, z) in &mut tables {
-                    let xs = x.bypass_change_detection();
-                    let ys = y.bypass_change_detection();
-                    for ((a, b), c) in xs.chunks_mut(CHUNK).zip(ys.chunks_mut(CHUNK)).zip(z.chunks(CHUNK)) {
-                        chunks.push((a, b, c));
-                    }
-                }
-                let wide = chunks.iter().map(|c| c.2.len()).sum::<usize>() >= PARALLEL_MIN;
-                let part = fold_chunks(
-                    wide,
-                    &mut chunks,
-                    LoadSums::default,
-                    |s, ($a, $b, $c)| *s = s.merge($kernel),
-                    LoadSums::merge,
-                );
-                *$sums = $sums.merge(part);
+    ($q:expr, $sums:expr, |$k0:ident $n0:ident $(, $k:ident $n:ident)*| $kernel:expr) => {{
+        let mut chunks = Vec::new();
+        let mut total = 0;
+        for ($n0, $($n,)*) in dense($q.contiguous_iter_mut()) {
+            total += $n0.len();
+            let mut $n0 = chunks_of!($k0 $n0);
+            $(let mut $n = chunks_of!($k $n);)*
+            while let (Some($n0), $(Some($n),)*) = ($n0.next(), $($n.next(),)*) {
+                chunks.push(($n0, $($n,)*));
             }
-            Err(_) => unreachable!("every component uses table storage, so queries are dense"),
         }
+        fold_into($sums, &mut chunks, total >= PARALLEL_MIN, |($n0, $($n,)*)| $kernel);
     }};
+}
+
+/// A table's column as `CHUNK`-sized slices (see [`over_slices`]).
+macro_rules! chunks_of {
+    (mut $x:ident) => {
+        bevy_ecs::change_detection::ContiguousMut::bypass_change_detection_split($x).0.chunks_mut(CHUNK)
+    };
+    (ref $x:ident) => {
+        $x.chunks(CHUNK)
+    };
+}
+
+/// A query's tables as slices (every component uses table storage, so queries are dense).
+fn dense<T, E>(it: Result<T, E>) -> T {
+    match it {
+        Ok(it) => it,
+        Err(_) => unreachable!("every component uses table storage, so queries are dense"),
+    }
+}
+
+/// Runs `kernel` over every chunk (on rayon's threads when `wide`) and adds the chunks' sums to
+/// `sums`.
+fn fold_into<T: Send>(
+    sums: &mut LoadSums,
+    chunks: &mut [T],
+    wide: bool,
+    kernel: impl Fn(&mut T) -> LoadSums + Sync + Send,
+) {
+    let part = fold_chunks(wide, chunks, LoadSums::default, |s, c| *s = s.merge(kernel(c)), LoadSums::merge);
+    *sums = sums.merge(part);
 }
 
 /// Entities from which a system's chunks run on rayon's threads (below, waking them costs more
@@ -197,131 +219,248 @@ pub fn ac_control_system(clock: Res<'_, Clock>, mut control: ResMut<'_, AcContro
     control.update(clock.now.utc_s, clock.now.minute_of_day);
 }
 
+/// Each segment's load shapes at this step (a resource, updated once a step after the weather):
+/// home base-load shape factors and facility factors, read by the Act systems and by customers'
+/// responses.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct LoadShapes {
+    /// Home base-load shape factor by segment.
+    pub base: Vec<f64>,
+    /// Facility factors by segment (default factors for segments without facilities).
+    pub factors: Vec<Factors>,
+}
+
+/// Observe (after the weather): this step's load shapes of every segment.
+pub fn load_shapes_system(
+    clock: Res<'_, Clock>,
+    weather: Res<'_, Weather>,
+    segments: Res<'_, Segments>,
+    mut shapes: ResMut<'_, LoadShapes>,
+) {
+    let now = clock.now;
+    let LoadShapes { base, factors } = &mut *shapes;
+    base.clear();
+    base.extend(segments.list.iter().map(|s| shape_at(&s.base_shape, now.minute_of_day)));
+    factors.clear();
+    factors.extend(segments.list.iter().map(|s| {
+        s.building
+            .as_ref()
+            .map(|b| building_factors(b, weather.temp_c, now.hour_f64(), now.day_type))
+            .unwrap_or_default()
+    }));
+}
+
 /// Act (first): clears the step's sums.
 pub fn reset_sums_system(mut sums: ResMut<'_, LoadSums>) {
     *sums = LoadSums::default();
 }
 
-fn base_kernel(
-    bs: &mut [BaseLoad],
-    ms: &mut [Meter],
-    ws: &[Weight],
-    shapes: &[f64],
+/// What a step's load kernels need to know beyond the components.
+#[derive(Clone, Copy)]
+struct ActStep<'a> {
+    shapes: &'a LoadShapes,
     key: StreamKey,
     step: u64,
-    close: bool,
-) -> LoadSums {
+    tout: f64,
+    slots: &'a [u16],
+    coupled: bool,
+}
+
+/// A home's non-A/C load and the load expected without noise, kW.
+#[inline(always)]
+fn home_base_kw(b: &BaseLoad, st: &ActStep<'_>) -> (f64, f64) {
+    let expected = b.mean_kw * st.shapes.base.get(usize::from(b.segment)).copied().unwrap_or(1.0);
+    let kw = if b.noise_share > 0.0 {
+        (expected * b.factor * (1.0 + b.noise_share * centred(st.key.uniform(u64::from(b.id), st.step)))).max(0.0)
+    } else {
+        expected * b.factor
+    };
+    (kw, expected)
+}
+
+/// A facility's load (without its own A/C) and the load expected without noise or events, kW.
+#[inline(always)]
+fn facility_kw(b: &Building, st: &ActStep<'_>) -> (f64, f64) {
+    let f = st.shapes.factors.get(usize::from(b.segment)).copied().unwrap_or_default();
+    let expected = expected_kw(b, f);
+    let noisy =
+        f.noise * (f.occupancy * b.occupied_kw + b.process_kw) * centred(st.key.uniform(u64::from(b.id), st.step));
+    let natural = (expected + noisy).max(0.0);
+    // Price response scales the flexible part; shed and caps come from program events.
+    let priced = natural + natural * b.flexible_share * (b.flex_factor - 1.0);
+    let kw = ((priced - b.shed_kw).max(0.0).min(b.cap_kw) + b.extra_kw).max(0.0);
+    (kw, expected)
+}
+
+/// One A/C's step: thermostat, cycling block, indoor temperature; adds the unit's draw to the
+/// meter's other load (`base_kw`) and closes the meter. `sp` (the setpoint) is only read when the
+/// grid needs the expected load.
+#[inline(always)]
+fn ac_step(s: &mut Acc, a: &mut AirConditioner, sp: &AcSetpoint, m: &mut Meter, w: f64, st: &ActStep<'_>) {
+    a.on = thermostat(a.on, a.temp_c, a.on_above_c, a.off_below_c);
+    let blocked = a.control_mask & !a.suspended_mask & st.slots[usize::from(a.cycle_slot)] != 0;
+    let run = a.on && !blocked;
+    a.running = run;
+    let (kw, teq) = if run { (m.base_kw + a.elec_kw, st.tout + a.a_on_c) } else { (m.base_kw, st.tout + a.a_off_c) };
+    m.kw = kw;
+    a.temp_c = teq + (a.temp_c - teq) * a.decay;
+    if st.coupled {
+        m.expected_kw += steady_state_kw(a, sp.setpoint_c, st.tout);
+    }
+    s.close(m, w);
+    s.ac_weight += w;
+    s.ac_temp += w * a.temp_c;
+    s.ac_running += if run { w } else { 0.0 };
+}
+
+fn base_kernel(bs: &[BaseLoad], ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
     let mut s = Acc::default();
     for ((b, m), w) in bs.iter().zip(ms.iter_mut()).zip(ws) {
-        let expected = b.mean_kw * shapes.get(usize::from(b.segment)).copied().unwrap_or(1.0);
-        let kw = if b.noise_share > 0.0 {
-            (expected * b.factor * (1.0 + b.noise_share * centred(key.uniform(u64::from(b.id), step)))).max(0.0)
-        } else {
-            expected * b.factor
-        };
-        s.meter(m, kw, expected, w.0, close);
+        let (kw, expected) = home_base_kw(b, st);
+        s.meter(m, kw, expected, w.0, true);
     }
     s.sums()
 }
 
-/// Act: homes' non-A/C load.
-pub fn base_load_system(
-    clock: Res<'_, Clock>,
-    segments: Res<'_, Segments>,
-    key: Res<'_, NoiseKey>,
-    mut sums: ResMut<'_, LoadSums>,
-    mut alone: Query<'_, '_, (&mut BaseLoad, &mut Meter, &Weight), Without<AirConditioner>>,
-    mut with_ac: Query<'_, '_, (&mut BaseLoad, &mut Meter, &Weight), With<AirConditioner>>,
-) {
-    let minute = clock.now.minute_of_day;
-    let shapes: Vec<f64> = segments.list.iter().map(|s| shape_at(&s.base_shape, minute)).collect();
-    let (key, step) = (key.load, clock.step);
-    let sums = &mut *sums;
-    over_slices!(alone, sums, |b, m, w| base_kernel(b, m, w, &shapes, key, step, true));
-    over_slices!(with_ac, sums, |b, m, w| base_kernel(b, m, w, &shapes, key, step, false));
+fn building_kernel(bs: &[Building], ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
+    let mut s = Acc::default();
+    for ((b, m), w) in bs.iter().zip(ms.iter_mut()).zip(ws) {
+        let (kw, expected) = facility_kw(b, st);
+        s.meter(m, kw, expected, w.0, true);
+    }
+    s.sums()
 }
 
+/// Homes with an A/C in one pass: base load, then the A/C.
+fn home_ac_kernel(
+    bs: &[BaseLoad],
+    acs: &mut [AirConditioner],
+    sps: &[AcSetpoint],
+    ms: &mut [Meter],
+    ws: &[Weight],
+    st: &ActStep<'_>,
+) -> LoadSums {
+    let mut s = Acc::default();
+    for ((((b, a), sp), m), w) in bs.iter().zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
+        (m.base_kw, m.expected_kw) = home_base_kw(b, st);
+        ac_step(&mut s, a, sp, m, w.0, st);
+    }
+    s.sums()
+}
+
+/// Facilities with their own A/C in one pass: the facility's load, then the A/C.
+fn facility_ac_kernel(
+    bs: &[Building],
+    acs: &mut [AirConditioner],
+    sps: &[AcSetpoint],
+    ms: &mut [Meter],
+    ws: &[Weight],
+    st: &ActStep<'_>,
+) -> LoadSums {
+    let mut s = Acc::default();
+    for ((((b, a), sp), m), w) in bs.iter().zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
+        (m.base_kw, m.expected_kw) = facility_kw(b, st);
+        ac_step(&mut s, a, sp, m, w.0, st);
+    }
+    s.sums()
+}
+
+/// A/Cs whose other load (if any: a pump) was metered earlier in the step.
 fn ac_kernel(
     acs: &mut [AirConditioner],
+    sps: &[AcSetpoint],
     ms: &mut [Meter],
     ws: &[Weight],
-    tout: f64,
-    slots: &[u16],
-    coupled: bool,
+    st: &ActStep<'_>,
 ) -> LoadSums {
     let mut s = Acc::default();
-    for ((a, m), w) in acs.iter_mut().zip(ms.iter_mut()).zip(ws) {
-        let sp = a.setpoint_c + f64::from(a.offset_c);
-        a.on = thermostat(a.on, a.temp_c, sp, f64::from(a.half_deadband_c));
-        let blocked = a.control_mask & !a.suspended_mask & slots[usize::from(a.cycle_slot)] != 0;
-        let run = a.on && !blocked;
-        a.running = run;
-        let (kw, teq) = if run { (m.base_kw + a.elec_kw, tout + a.a_on_c) } else { (m.base_kw, tout + a.a_off_c) };
-        m.kw = kw;
-        a.temp_c = teq + (a.temp_c - teq) * a.decay;
-        if coupled {
-            m.expected_kw += steady_state_kw(a, tout);
-        }
-        s.close(m, w.0);
-        s.ac_weight += w.0;
-        s.ac_temp += w.0 * a.temp_c;
-        s.ac_running += if run { w.0 } else { 0.0 };
+    for (((a, sp), m), w) in acs.iter_mut().zip(sps).zip(ms.iter_mut()).zip(ws) {
+        ac_step(&mut s, a, sp, m, w.0, st);
     }
     s.sums()
 }
 
-/// Act (last): thermostats, cycling blocks and indoor temperatures of every A/C; closes the meter.
-pub fn ac_system(
-    weather: Res<'_, Weather>,
-    control: Res<'_, AcControl>,
-    coupling: Res<'_, Coupling>,
+/// The step's inputs to the load kernels.
+fn act_step<'a>(
+    clock: &Clock,
+    key: &NoiseKey,
+    shapes: &'a LoadShapes,
+    weather: &Weather,
+    control: &'a AcControl,
+    coupling: &Coupling,
+) -> ActStep<'a> {
+    ActStep {
+        shapes,
+        key: key.load,
+        step: clock.step,
+        tout: weather.temp_c,
+        slots: control.slot_mask.as_slice(),
+        coupled: coupling.0,
+    }
+}
+
+/// The resources every load kernel reads.
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct ActInputs<'w> {
+    clock: Res<'w, Clock>,
+    key: Res<'w, NoiseKey>,
+    shapes: Res<'w, LoadShapes>,
+    weather: Res<'w, Weather>,
+    control: Res<'w, AcControl>,
+    coupling: Res<'w, Coupling>,
+}
+
+impl ActInputs<'_> {
+    fn step(&self) -> ActStep<'_> {
+        act_step(&self.clock, &self.key, &self.shapes, &self.weather, &self.control, &self.coupling)
+    }
+}
+
+/// Act: homes' non-A/C load, for homes without an A/C (homes with one are metered with it).
+pub fn base_load_system(
+    inputs: ActInputs<'_>,
     mut sums: ResMut<'_, LoadSums>,
-    mut q: Query<'_, '_, (&mut AirConditioner, &mut Meter, &Weight)>,
+    mut q: Query<'_, '_, (&BaseLoad, &mut Meter, &Weight), Without<AirConditioner>>,
 ) {
-    let (tout, slots, coupled) = (weather.temp_c, control.slot_mask.as_slice(), coupling.0);
+    let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(q, sums, |a, m, w| ac_kernel(a, m, w, tout, slots, coupled));
+    over_slices!(q, sums, |ref b, mut m, ref w| base_kernel(b, m, w, &st));
 }
 
-fn building_kernel(
-    bs: &mut [Building],
-    ms: &mut [Meter],
-    ws: &[Weight],
-    key: StreamKey,
-    step: u64,
-    factors: &[Factors],
-    close: bool,
-) -> LoadSums {
-    let mut s = Acc::default();
-    for ((b, m), w) in bs.iter().zip(ms.iter_mut()).zip(ws) {
-        let f = factors.get(usize::from(b.segment)).copied().unwrap_or_default();
-        let expected = expected_kw(b, f);
-        let noisy =
-            f.noise * (f.occupancy * b.occupied_kw + b.process_kw) * centred(key.uniform(u64::from(b.id), step));
-        let natural = (expected + noisy).max(0.0);
-        // Price response scales the flexible part; shed and caps come from program events.
-        let priced = natural + natural * b.flexible_share * (b.flex_factor - 1.0);
-        let kw = ((priced - b.shed_kw).max(0.0).min(b.cap_kw) + b.extra_kw).max(0.0);
-        s.meter(m, kw, expected, w.0, close);
-    }
-    s.sums()
-}
-
-/// Act: commercial and industrial facilities.
+/// Act: commercial and industrial facilities without their own A/C.
 pub fn building_system(
-    clock: Res<'_, Clock>,
-    weather: Res<'_, Weather>,
-    key: Res<'_, NoiseKey>,
-    segments: Res<'_, Segments>,
+    inputs: ActInputs<'_>,
     mut sums: ResMut<'_, LoadSums>,
-    mut alone: Query<'_, '_, (&mut Building, &mut Meter, &Weight), Without<AirConditioner>>,
-    mut with_ac: Query<'_, '_, (&mut Building, &mut Meter, &Weight), With<AirConditioner>>,
+    mut q: Query<'_, '_, (&Building, &mut Meter, &Weight), Without<AirConditioner>>,
 ) {
-    let factors = segments.building_factors(weather.temp_c, clock.now.hour_f64(), clock.now.day_type);
-    let (step, key) = (clock.step, key.load);
+    let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(alone, sums, |b, m, w| building_kernel(b, m, w, key, step, &factors, true));
-    over_slices!(with_ac, sums, |b, m, w| building_kernel(b, m, w, key, step, &factors, false));
+    over_slices!(q, sums, |ref b, mut m, ref w| building_kernel(b, m, w, &st));
+}
+
+/// An A/C whose other load (if any) another system meters.
+type AcOnly = (&'static mut AirConditioner, &'static AcSetpoint, &'static mut Meter, &'static Weight);
+
+/// Act (last): every A/C's thermostat, cycling block and indoor temperature, with the load it
+/// adds to (a home's base load or a facility's load, computed in the same pass; a pump's, metered
+/// earlier); closes the meter.
+pub fn ac_system(
+    inputs: ActInputs<'_>,
+    mut sums: ResMut<'_, LoadSums>,
+    mut homes: Query<'_, '_, (&BaseLoad, &mut AirConditioner, &AcSetpoint, &mut Meter, &Weight)>,
+    mut facilities: Query<
+        '_,
+        '_,
+        (&Building, &mut AirConditioner, &AcSetpoint, &mut Meter, &Weight),
+        Without<BaseLoad>,
+    >,
+    mut rest: Query<'_, '_, AcOnly, (Without<BaseLoad>, Without<Building>)>,
+) {
+    let st = inputs.step();
+    let sums = &mut *sums;
+    over_slices!(homes, sums, |ref b, mut a, ref sp, mut m, ref w| home_ac_kernel(b, a, sp, m, w, &st));
+    over_slices!(facilities, sums, |ref b, mut a, ref sp, mut m, ref w| facility_ac_kernel(b, a, sp, m, w, &st));
+    over_slices!(rest, sums, |mut a, ref sp, mut m, ref w| ac_kernel(a, sp, m, w, &st));
 }
 
 /// What the pump kernel needs to know of the step.
@@ -376,6 +515,6 @@ pub fn pump_system(
         key: key.pumps,
     };
     let sums = &mut *sums;
-    over_slices!(alone, sums, |p, m, w| pump_kernel(p, m, w, st, true));
-    over_slices!(with_ac, sums, |p, m, w| pump_kernel(p, m, w, st, false));
+    over_slices!(alone, sums, |mut p, mut m, ref w| pump_kernel(p, m, w, st, true));
+    over_slices!(with_ac, sums, |mut p, mut m, ref w| pump_kernel(p, m, w, st, false));
 }

@@ -9,7 +9,7 @@ use super::rules::Request;
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Weight};
 use crate::devices::building::expected_kw;
-use crate::devices::{AcControl, AirConditioner, BaseLoad, Building, CyclingCommand, NoiseKey, Pump};
+use crate::devices::{AcControl, AcSetpoint, AirConditioner, BaseLoad, Building, CyclingCommand, NoiseKey, Pump};
 use crate::grid::{AlertLevel, GridState};
 use crate::scenario::Behaviour;
 use crate::time::Clock;
@@ -286,7 +286,7 @@ type ResponseData = (
     &'static Customer,
     &'static Weight,
     &'static mut Enrolment,
-    Option<&'static mut AirConditioner>,
+    Option<(&'static mut AirConditioner, &'static mut AcSetpoint)>,
     Option<&'static mut Building>,
     Option<&'static mut Pump>,
     Option<&'static mut BaseLoad>,
@@ -296,13 +296,13 @@ type ResponseData = (
 #[allow(clippy::too_many_arguments)]
 pub fn response_system(
     clock: Res<'_, Clock>,
-    weather: Res<'_, Weather>,
     ps: Res<'_, ProgramState>,
     prices: Res<'_, PriceSignals>,
     behaviour: Res<'_, BehaviourParams>,
     key: Res<'_, NoiseKey>,
     mut stats: ResMut<'_, ProgramStats>,
-    segments: Res<'_, crate::customers::Segments>,
+    shapes: Res<'_, crate::devices::LoadShapes>,
+    mut restless: Local<'_, usize>,
     mut q: Query<'_, '_, ResponseData>,
 ) {
     if !ps.live {
@@ -311,12 +311,18 @@ pub fn response_system(
     let now = clock.now;
     let dt = clock.dt_hours();
     let bh = &behaviour.0;
-    let factors = segments.building_factors(weather.temp_c, now.hour_f64(), now.day_type);
+    let factors = &shapes.factors;
     // Programs that act on customers at all times (prices), not only in events.
     let always_on: u16 = (0..ps.specs.len().min(MAX_PROGRAMS))
         .filter(|p| matches!(ps.specs[*p].response, Response::RealTimePrice { .. }))
         .fold(0, |m, p| m | (1 << p));
     let busy = ps.active_mask | ps.ending_mask | always_on;
+    // Every customer was left at rest last step and no program is busy: all stay at rest (only this
+    // system moves a customer out of rest), so there is nothing to visit.
+    if busy == 0 && *restless == 0 {
+        return;
+    }
+    *restless = 0;
     for (c, w, mut en, ac, b, pump, base) in &mut q {
         // At rest (no event of theirs in force or just ended, nothing to attribute or give back):
         // their devices already hold their normal settings.
@@ -437,8 +443,8 @@ pub fn response_system(
             extra = en.rebound_kw.min(en.rebound_kwh / dt);
             en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
         }
-        if let Some(mut a) = ac {
-            a.offset_c = offset as f32;
+        if let Some((mut a, mut sp)) = ac {
+            sp.apply(offset as f32, &mut a);
             a.suspended_mask = suspended;
         }
         if let Some(mut b) = b {
@@ -455,6 +461,7 @@ pub fn response_system(
         }
         let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { 0 };
         en.attribution = if eff != 0 { eff | always } else { recent | always };
+        *restless += usize::from(en.attribution != 0 || en.rebound_kwh != 0.0);
     }
 }
 

@@ -2,7 +2,7 @@
 //! customers in one segment) hour by hour, and the quantities money rules are applied to.
 
 use crate::customers::{Customer, Meter, Segments, Weight};
-use crate::devices::{AcRating, AirConditioner, Pump};
+use crate::devices::{AcRating, AcSetpoint, AirConditioner, Pump};
 use crate::fold::fold_chunks;
 use crate::metrics::ExactSum;
 use crate::programs::book::Response;
@@ -132,7 +132,7 @@ struct PortfolioShape {
 fn portfolio_kernel(
     ms: &[Meter],
     ws: &[Weight],
-    acs: Option<&[AirConditioner]>,
+    acs: Option<(&[AirConditioner], &[AcSetpoint])>,
     shape: PortfolioShape,
     out: &mut [(i64, i64, i64)],
 ) {
@@ -143,7 +143,7 @@ fn portfolio_kernel(
             continue;
         }
         let kwh = if energy { ExactSum::fixed(w.0 * m.kw * dt) } else { 0 };
-        let dh = acs.map_or(0, |a| ExactSum::fixed(w.0 * (a[i].temp_c - a[i].setpoint_c).max(0.0) * dt));
+        let dh = acs.map_or(0, |(a, sp)| ExactSum::fixed(w.0 * (a[i].temp_c - sp[i].setpoint_c).max(0.0) * dt));
         let mut bits = m.programs;
         while bits != 0 {
             let p = bits.trailing_zeros() as usize;
@@ -161,8 +161,9 @@ fn portfolio_kernel(
 /// Customers per chunk of the portfolio sums.
 const SETTLE_CHUNK: usize = 8192;
 
-/// One chunk of a table's slices: meters, weights and the A/Cs where the table has them.
-type SettleChunk<'a> = (&'a [Meter], &'a [Weight], Option<&'a [AirConditioner]>);
+/// One chunk of a table's slices: meters, weights and the A/Cs (with their thermostats' settings)
+/// where the table has them.
+type SettleChunk<'a> = (&'a [Meter], &'a [Weight], Option<(&'a [AirConditioner], &'a [AcSetpoint])>);
 
 /// Adds two chunks' portfolio sums.
 fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i64, i64)> {
@@ -174,6 +175,9 @@ fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i
     a
 }
 
+/// What the portfolio sums read of each enrolled customer.
+type SettleData = (&'static Meter, &'static Weight, Option<&'static AirConditioner>, Option<&'static AcSetpoint>);
+
 /// Settle: adds this step's energy, event energy, excess over FSL, peak energy, bills and comfort
 /// to every portfolio the customer belongs to.
 #[allow(clippy::too_many_arguments)]
@@ -182,7 +186,7 @@ pub fn settlement_system(
     weather: Res<'_, Weather>,
     ps: Res<'_, ProgramState>,
     mut acc: ResMut<'_, SettlementAcc>,
-    q: Query<'_, '_, (&Meter, &Weight, Option<&AirConditioner>), With<Enrolment>>,
+    q: Query<'_, '_, SettleData, With<Enrolment>>,
     firm: Query<'_, '_, (&Meter, &Weight, &Enrolment)>,
 ) {
     let now = clock.now;
@@ -223,11 +227,12 @@ pub fn settlement_system(
     let mut chunks: Vec<SettleChunk<'_>> = match q.contiguous_iter() {
         Ok(tables) => tables
             // Degree-hours only: customers without an A/C add nothing.
-            .filter(|(_, _, acs)| shape.energy || acs.is_some())
-            .flat_map(|(ms, ws, acs)| {
+            .filter(|(_, _, acs, _)| shape.energy || acs.is_some())
+            .flat_map(|(ms, ws, acs, sps)| {
+                let acs = acs.zip(sps);
                 (0..ms.len().div_ceil(SETTLE_CHUNK)).map(move |k| {
                     let r = k * SETTLE_CHUNK..((k + 1) * SETTLE_CHUNK).min(ms.len());
-                    (&ms[r.clone()], &ws[r.clone()], acs.map(|a| &a[r]))
+                    (&ms[r.clone()], &ws[r.clone()], acs.map(|(a, sp)| (&a[r.clone()], &sp[r])))
                 })
             })
             .collect(),
