@@ -4,7 +4,7 @@
 
 use sim_core::Sim;
 use sim_core::customers::{Customer, Meter, Segments};
-use sim_core::devices::{AirConditioner, Building, Pump};
+use sim_core::devices::{AirConditioner, Building, FacilityControls, Pump};
 use sim_core::programs::book::Device;
 use sim_core::programs::eligibility::{CustomerView, check_dual, check_eligibility};
 use sim_core::programs::{Enrolment, Status, judge_calendar};
@@ -301,4 +301,42 @@ fn notifications_are_counted_by_channel_for_each_event() {
     let total: f64 = sdp.notifications.values().sum();
     assert!((total - sdp.enrolled_customers).abs() < 1e-6 * total, "{total} vs {}", sdp.enrolled_customers);
     assert!(sdp.notifications["email"] > sdp.notifications["phone"]);
+}
+
+#[test]
+fn a_long_rebound_ends_and_leaves_facilities_at_their_natural_load() {
+    // Rebound spread over 6 hours: it outlasts the 4-hour window after an event in which customers'
+    // performance is still attributed, so the last step of rebound comes when they are about to rest.
+    let scn = scenario(
+        "default.toml",
+        &[
+            "start=2022-09-06",
+            "end=2022-09-07",
+            "automatic_dispatch=false",
+            "behaviour.rebound_hours=6.0",
+            "dispatch=[{program=\"ELRP-A1\",date=\"2022-09-06\",start=\"16:00\",end=\"18:00\",trigger=\"EEA2\"}]",
+        ],
+    );
+    let mut sim = Sim::new(&scn, 8);
+    let at = |sim: &Sim, day: u32, h: u32| {
+        let d = sim_core::time::parse_date(&format!("2022-09-{day:02}")).expect("date");
+        sim.clock().utc_of_local(d, h * 60).expect("time")
+    };
+    let rebounding = |sim: &mut Sim| {
+        let w = sim.world_mut();
+        let mut q = w.query::<(&Building, &FacilityControls)>();
+        q.iter(w).filter(|(b, c)| c.extra_kw > 0.0 && b.controlled).count()
+    };
+    let t = at(&sim, 6, 20);
+    sim.run_until(t);
+    assert!(rebounding(&mut sim) > 20, "the event's shed comes back after it");
+    let t = at(&sim, 7, 12);
+    sim.run_until(t);
+    let w = sim.world_mut();
+    let mut q = w.query::<(&Building, &FacilityControls)>();
+    for (b, c) in q.iter(w) {
+        // Prices (RTP) may still move the flexible load; shed and rebound are over.
+        assert_eq!((c.shed_kw, c.extra_kw, c.cap_kw), (0.0, 0.0, f64::INFINITY), "the day after the event");
+        assert_eq!(b.controlled, *c != FacilityControls::NONE);
+    }
 }

@@ -33,15 +33,14 @@ pub const MAX_SUPPLIERS: usize = 8;
 #[derive(Component, Clone, Copy, Debug, PartialEq)]
 pub struct Weight(pub f64);
 
-/// The customer's load this step, kW, and the load expected without any event (for the grid).
+/// The customer's load this step, kW, and what the step's sums split it by.
+///
+/// 16 bytes: every Act system writes it and settlement and attribution read it each step. (The
+/// load expected without events, which the grid needs, goes straight into the step's sums.)
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Meter {
     /// Load this step, kW.
     pub kw: f64,
-    /// Load of everything but the A/C this step, kW.
-    pub base_kw: f64,
-    /// Load expected at this step's conditions without events or noise, kW.
-    pub expected_kw: f64,
     /// Customer class index (residential, commercial, industrial, agricultural), for class sums.
     pub class: u8,
     /// Programs the customer is enrolled in (bit = program index).

@@ -2,7 +2,7 @@
 
 use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
 use crate::devices::ac::{AirConditioner, CYCLE_SLOTS, SWITCH_BIT};
-use crate::devices::building::{Building, BuildingSchedule};
+use crate::devices::building::{Building, BuildingSchedule, FacilityControls};
 use crate::devices::pump::{Pump, pump_kw};
 use crate::devices::{AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat};
 use crate::dist::{Dist, DistSpec};
@@ -199,12 +199,9 @@ fn spawn_agent(
                 hvac_kw: if ac.is_some() { 0.0 } else { hvac },
                 process_kw: share(&p.process_share, g),
                 flexible_share: p.flexible_share.sample(g),
-                shed_kw: 0.0,
-                cap_kw: f64::INFINITY,
-                flex_factor: 1.0,
-                extra_kw: 0.0,
                 id,
                 segment: si,
+                controlled: false,
             });
         }
         CustomerClass::Agricultural => {
@@ -247,7 +244,7 @@ fn spawn_agent(
         e.insert(b);
     }
     if let Some(b) = building {
-        e.insert(b);
+        e.insert((b, FacilityControls::NONE));
     }
     if let Some(p) = pump {
         e.insert(p);

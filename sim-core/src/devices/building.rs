@@ -7,7 +7,10 @@
 use crate::time::DayType;
 use bevy_ecs::prelude::*;
 
-/// A facility's load components, kW, and what programs do to it this step.
+/// A facility's load components, kW (what the step reads of every facility).
+///
+/// What programs do to the load (shed, caps, price response, rebound) is in [`FacilityControls`],
+/// which the step only reads while `controlled` is set.
 #[derive(Component, Clone, Debug, PartialEq)]
 pub struct Building {
     /// Always-on load, kW.
@@ -20,6 +23,18 @@ pub struct Building {
     pub process_kw: f64,
     /// Share of load that can be curtailed without stopping the business.
     pub flexible_share: f64,
+    /// The customer's id (for its noise draws).
+    pub id: u32,
+    /// The customer's segment (for its schedule).
+    pub segment: u16,
+    /// Whether `FacilityControls` differ from [`FacilityControls::NONE`] (set with
+    /// [`FacilityControls::apply`]).
+    pub controlled: bool,
+}
+
+/// What programs do to a facility's load this step.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct FacilityControls {
     /// Load shed this step by program response, kW.
     pub shed_kw: f64,
     /// Load cap this step (a Firm Service Level in an interruptible event), kW.
@@ -28,10 +43,31 @@ pub struct Building {
     pub flex_factor: f64,
     /// Load added this step (rebound after events), kW.
     pub extra_kw: f64,
-    /// The customer's id (for its noise draws).
-    pub id: u32,
-    /// The customer's segment (for its schedule).
-    pub segment: u16,
+}
+
+impl FacilityControls {
+    /// No shed, no cap, no price response, no rebound.
+    pub const NONE: Self = Self { shed_kw: 0.0, cap_kw: f64::INFINITY, flex_factor: 1.0, extra_kw: 0.0 };
+
+    /// Puts these controls in force on `b`'s facility.
+    pub fn apply(&mut self, next: Self, b: &mut Building) {
+        *self = next;
+        b.controlled = next != Self::NONE;
+    }
+
+    /// The facility's load under these controls, from its load without them (`natural_kw` >= 0).
+    #[inline]
+    pub fn load_kw(&self, b: &Building, natural_kw: f64) -> f64 {
+        // Price response scales the flexible part; shed and caps come from program events.
+        let priced = natural_kw + natural_kw * b.flexible_share * (self.flex_factor - 1.0);
+        ((priced - self.shed_kw).max(0.0).min(self.cap_kw) + self.extra_kw).max(0.0)
+    }
+}
+
+impl Default for FacilityControls {
+    fn default() -> Self {
+        Self::NONE
+    }
 }
 
 /// When a segment's facilities are open and how their HVAC follows the weather.
@@ -103,12 +139,9 @@ mod tests {
                 hvac_kw: 30.0,
                 process_kw: 0.0,
                 flexible_share: 0.1,
-                shed_kw: 0.0,
-                cap_kw: f64::INFINITY,
-                flex_factor: 1.0,
-                extra_kw: 0.0,
                 id: 0,
                 segment: 0,
+                controlled: false,
             },
             BuildingSchedule {
                 balance_c: 16.0,
@@ -130,6 +163,25 @@ mod tests {
         assert!(
             (expected_kw(&b, factors(&s, 36.0, 12.0, DayType::Weekend)) - (10.0 + 10.0 + 30.0 * 0.7)).abs() < 1e-12
         );
+    }
+
+    #[test]
+    fn without_controls_the_load_is_the_natural_load_exactly() {
+        let (mut b, _) = shop();
+        let mut c = FacilityControls::default();
+        for natural in [0.0, 1e-300, 0.1, 1.0 / 3.0, 47.25, 1e12] {
+            assert_eq!(c.load_kw(&b, natural).to_bits(), natural.to_bits());
+        }
+        c.apply(FacilityControls { shed_kw: 5.0, ..FacilityControls::NONE }, &mut b);
+        assert!(b.controlled);
+        assert_eq!(c.load_kw(&b, 47.0), 42.0);
+        c.apply(FacilityControls { cap_kw: 30.0, extra_kw: 2.0, ..FacilityControls::NONE }, &mut b);
+        assert_eq!(c.load_kw(&b, 47.0), 32.0);
+        // A 20% price response on a 10% flexible share.
+        c.apply(FacilityControls { flex_factor: 0.8, ..FacilityControls::NONE }, &mut b);
+        assert!((c.load_kw(&b, 50.0) - 49.0).abs() < 1e-12);
+        c.apply(FacilityControls::NONE, &mut b);
+        assert!(!b.controlled);
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod pump;
 mod systems;
 
 pub use ac::{AcControl, AcRating, AcSetpoint, AirConditioner, CyclingCommand, SWITCH_BIT};
-pub use building::Building;
+pub use building::{Building, FacilityControls};
 pub use pump::Pump;
 pub use systems::{
     BaseLoad, Coupling, LoadShapes, LoadSums, NoiseKey, ac_control_system, ac_system, base_load_system,

@@ -1,15 +1,16 @@
 //! Act-phase systems: each device class updates its state and its customer's meter.
 //!
-//! A customer's load components write `Meter::base_kw` (home base load, a facility, a pump); the
-//! last system to touch a customer (the A/C when there is one) sets `Meter::kw` and adds the
-//! weighted load to this step's sums, so no separate pass over all meters is needed. Sums are
+//! Every customer is metered by exactly one kernel, in one pass: a home's base load, a facility's
+//! or a pump's load alone, or together with the customer's A/C (the A/C's draw adds to the other
+//! load). The kernel writes `Meter::kw` and adds the weighted load, and the load expected without
+//! events, to this step's sums, so no separate pass over all meters is needed. Sums are
 //! [`ExactSum`]s, so they do not depend on iteration order, table layout or thread count.
 //!
 //! The hot loops run over contiguous component slices (one table at a time); with the `parallel`
 //! feature (native builds) large tables are split into chunks processed on rayon's pool.
 
 use super::ac::{AcControl, AcSetpoint, AirConditioner, steady_state_kw, thermostat};
-use super::building::{Building, Factors, expected_kw, factors as building_factors};
+use super::building::{Building, FacilityControls, Factors, expected_kw, factors as building_factors};
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Meter, Segments, Weight};
 use crate::fold::fold_chunks;
@@ -101,8 +102,9 @@ struct Acc {
 }
 
 impl Acc {
+    /// Adds a customer's load (`m.kw`) and expected load to the sums.
     #[inline(always)]
-    fn close(&mut self, m: &Meter, w: f64) {
+    fn close(&mut self, m: &Meter, expected_kw: f64, w: f64) {
         let v = w * m.kw;
         match m.class {
             0 => self.c0 += v,
@@ -110,20 +112,15 @@ impl Acc {
             2 => self.c2 += v,
             _ => self.c3 += v,
         }
-        self.expected += w * m.expected_kw;
+        self.expected += w * expected_kw;
         self.sup[usize::from(m.supplier) % crate::customers::MAX_SUPPLIERS] += v;
     }
 
-    /// Writes a load that is not an A/C's to the meter, and closes the meter with it (adds it to
-    /// the sums) unless the customer's A/C adds its own load later in the step.
+    /// Writes a customer's load to the meter and adds it to the sums.
     #[inline(always)]
-    fn meter(&mut self, m: &mut Meter, kw: f64, expected_kw: f64, w: f64, close: bool) {
-        m.base_kw = kw;
-        m.expected_kw = expected_kw;
-        if close {
-            m.kw = kw;
-            self.close(m, w);
-        }
+    fn meter(&mut self, m: &mut Meter, kw: f64, expected_kw: f64, w: f64) {
+        m.kw = kw;
+        self.close(m, expected_kw, w);
     }
 
     fn sums(self) -> LoadSums {
@@ -264,6 +261,17 @@ struct ActStep<'a> {
     tout: f64,
     slots: &'a [u16],
     coupled: bool,
+    pumps: PumpStep,
+}
+
+/// What the pumps need to know of the step.
+#[derive(Clone, Copy)]
+struct PumpStep {
+    day: i64,
+    hour: f64,
+    month_bit: u16,
+    prev_month_bit: u16,
+    key: StreamKey,
 }
 
 /// A home's non-A/C load and the load expected without noise, kW.
@@ -279,71 +287,118 @@ fn home_base_kw(b: &BaseLoad, st: &ActStep<'_>) -> (f64, f64) {
 }
 
 /// A facility's load (without its own A/C) and the load expected without noise or events, kW.
+/// `ctl` is only read while programs control the facility.
 #[inline(always)]
-fn facility_kw(b: &Building, st: &ActStep<'_>) -> (f64, f64) {
+fn facility_kw(b: &Building, ctl: &FacilityControls, st: &ActStep<'_>) -> (f64, f64) {
     let f = st.shapes.factors.get(usize::from(b.segment)).copied().unwrap_or_default();
     let expected = expected_kw(b, f);
     let noisy =
         f.noise * (f.occupancy * b.occupied_kw + b.process_kw) * centred(st.key.uniform(u64::from(b.id), st.step));
     let natural = (expected + noisy).max(0.0);
-    // Price response scales the flexible part; shed and caps come from program events.
-    let priced = natural + natural * b.flexible_share * (b.flex_factor - 1.0);
-    let kw = ((priced - b.shed_kw).max(0.0).min(b.cap_kw) + b.extra_kw).max(0.0);
+    // Without controls the load is the natural load, exactly (see `FacilityControls::load_kw`).
+    let kw = if b.controlled { ctl.load_kw(b, natural) } else { natural };
     (kw, expected)
 }
 
-/// One A/C's step: thermostat, cycling block, indoor temperature; adds the unit's draw to the
-/// meter's other load (`base_kw`) and closes the meter. `sp` (the setpoint) is only read when the
-/// grid needs the expected load.
+/// A pump's load and its expected load (the chance it runs now times its rating; computed only
+/// when the grid needs it), kW.
 #[inline(always)]
-fn ac_step(s: &mut Acc, a: &mut AirConditioner, sp: &AcSetpoint, m: &mut Meter, w: f64, st: &ActStep<'_>) {
+fn pump_load_kw(p: &mut Pump, st: &ActStep<'_>) -> (f64, f64) {
+    let PumpStep { day, hour, month_bit, prev_month_bit, key } = st.pumps;
+    if p.starts_day != day {
+        // The day's and the previous day's run starts, drawn once a day.
+        let id = u64::from(p.id);
+        let start = |d: u64| start_hour(p.night_share, key.uniform(id, 2 * d), key.uniform(id, 2 * d + 1));
+        p.starts = (start(day as u64), start(day.wrapping_sub(1) as u64));
+        p.starts_day = day;
+    }
+    let today = p.months_mask & month_bit != 0 && covers(p.starts.0, p.hours_per_day, hour, 0.0);
+    let spill = p.months_mask & prev_month_bit != 0 && covers(p.starts.1, p.hours_per_day, hour, 24.0);
+    let kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
+    let expected = if st.coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
+    (kw, expected)
+}
+
+/// One A/C's step: thermostat, cycling block, indoor temperature. Meters the customer's load (the
+/// unit's draw on top of `other_kw`, the customer's other load) and adds it to the sums, with
+/// `other_expected_kw` plus the unit's expected draw (`sp`, the setpoint, is only read for that,
+/// when the grid needs it).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn ac_step(
+    s: &mut Acc,
+    a: &mut AirConditioner,
+    sp: &AcSetpoint,
+    m: &mut Meter,
+    w: f64,
+    (other_kw, other_expected_kw): (f64, f64),
+    st: &ActStep<'_>,
+) {
     a.on = thermostat(a.on, a.temp_c, a.on_above_c, a.off_below_c);
     let blocked = a.control_mask & !a.suspended_mask & st.slots[usize::from(a.cycle_slot)] != 0;
     let run = a.on && !blocked;
     a.running = run;
-    let (kw, teq) = if run { (m.base_kw + a.elec_kw, st.tout + a.a_on_c) } else { (m.base_kw, st.tout + a.a_off_c) };
-    m.kw = kw;
+    let (kw, teq) = if run { (other_kw + a.elec_kw, st.tout + a.a_on_c) } else { (other_kw, st.tout + a.a_off_c) };
     a.temp_c = teq + (a.temp_c - teq) * a.decay;
-    if st.coupled {
-        m.expected_kw += steady_state_kw(a, sp.setpoint_c, st.tout);
-    }
-    s.close(m, w);
+    let expected =
+        if st.coupled { other_expected_kw + steady_state_kw(a, sp.setpoint_c, st.tout) } else { other_expected_kw };
+    s.meter(m, kw, expected, w);
     s.ac_weight += w;
     s.ac_temp += w * a.temp_c;
     s.ac_running += if run { w } else { 0.0 };
 }
 
-fn base_kernel(bs: &[BaseLoad], ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
-    let mut s = Acc::default();
-    for ((b, m), w) in bs.iter().zip(ms.iter_mut()).zip(ws) {
-        let (kw, expected) = home_base_kw(b, st);
-        s.meter(m, kw, expected, w.0, true);
-    }
-    s.sums()
+/// A kernel over customers with one kind of load: `load` gives (kW, expected kW) per customer.
+macro_rules! load_kernel {
+    ($name:ident, $dev:ty, $iter:ident, $load:expr) => {
+        fn $name(ds: $dev, ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
+            let mut s = Acc::default();
+            for ((d, m), w) in ds.$iter().zip(ms.iter_mut()).zip(ws) {
+                let (kw, expected) = $load(d, st);
+                s.meter(m, kw, expected, w.0);
+            }
+            s.sums()
+        }
+    };
 }
 
-fn building_kernel(bs: &[Building], ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
-    let mut s = Acc::default();
-    for ((b, m), w) in bs.iter().zip(ms.iter_mut()).zip(ws) {
-        let (kw, expected) = facility_kw(b, st);
-        s.meter(m, kw, expected, w.0, true);
-    }
-    s.sums()
+/// A kernel over customers whose A/C adds to another load: `load` gives that load per customer.
+macro_rules! with_ac_kernel {
+    ($name:ident, $dev:ty, $iter:ident, $load:expr) => {
+        fn $name(
+            ds: $dev,
+            acs: &mut [AirConditioner],
+            sps: &[AcSetpoint],
+            ms: &mut [Meter],
+            ws: &[Weight],
+            st: &ActStep<'_>,
+        ) -> LoadSums {
+            let mut s = Acc::default();
+            for ((((d, a), sp), m), w) in ds.$iter().zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
+                let other = $load(d, st);
+                ac_step(&mut s, a, sp, m, w.0, other, st);
+            }
+            s.sums()
+        }
+    };
 }
 
-/// Homes with an A/C in one pass: base load, then the A/C.
-fn home_ac_kernel(
-    bs: &[BaseLoad],
-    acs: &mut [AirConditioner],
-    sps: &[AcSetpoint],
+load_kernel!(base_kernel, &[BaseLoad], iter, home_base_kw);
+load_kernel!(pump_kernel, &mut [Pump], iter_mut, pump_load_kw);
+with_ac_kernel!(home_ac_kernel, &[BaseLoad], iter, home_base_kw);
+with_ac_kernel!(pump_ac_kernel, &mut [Pump], iter_mut, pump_load_kw);
+
+fn building_kernel(
+    bs: &[Building],
+    cs: &[FacilityControls],
     ms: &mut [Meter],
     ws: &[Weight],
     st: &ActStep<'_>,
 ) -> LoadSums {
     let mut s = Acc::default();
-    for ((((b, a), sp), m), w) in bs.iter().zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
-        (m.base_kw, m.expected_kw) = home_base_kw(b, st);
-        ac_step(&mut s, a, sp, m, w.0, st);
+    for (((b, c), m), w) in bs.iter().zip(cs).zip(ms.iter_mut()).zip(ws) {
+        let (kw, expected) = facility_kw(b, c, st);
+        s.meter(m, kw, expected, w.0);
     }
     s.sums()
 }
@@ -351,6 +406,7 @@ fn home_ac_kernel(
 /// Facilities with their own A/C in one pass: the facility's load, then the A/C.
 fn facility_ac_kernel(
     bs: &[Building],
+    cs: &[FacilityControls],
     acs: &mut [AirConditioner],
     sps: &[AcSetpoint],
     ms: &mut [Meter],
@@ -358,14 +414,14 @@ fn facility_ac_kernel(
     st: &ActStep<'_>,
 ) -> LoadSums {
     let mut s = Acc::default();
-    for ((((b, a), sp), m), w) in bs.iter().zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
-        (m.base_kw, m.expected_kw) = facility_kw(b, st);
-        ac_step(&mut s, a, sp, m, w.0, st);
+    let it = bs.iter().zip(cs).zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws);
+    for (((((b, c), a), sp), m), w) in it {
+        ac_step(&mut s, a, sp, m, w.0, facility_kw(b, c, st), st);
     }
     s.sums()
 }
 
-/// A/Cs whose other load (if any: a pump) was metered earlier in the step.
+/// A/Cs that are the customer's only load.
 fn ac_kernel(
     acs: &mut [AirConditioner],
     sps: &[AcSetpoint],
@@ -375,28 +431,9 @@ fn ac_kernel(
 ) -> LoadSums {
     let mut s = Acc::default();
     for (((a, sp), m), w) in acs.iter_mut().zip(sps).zip(ms.iter_mut()).zip(ws) {
-        ac_step(&mut s, a, sp, m, w.0, st);
+        ac_step(&mut s, a, sp, m, w.0, (0.0, 0.0), st);
     }
     s.sums()
-}
-
-/// The step's inputs to the load kernels.
-fn act_step<'a>(
-    clock: &Clock,
-    key: &NoiseKey,
-    shapes: &'a LoadShapes,
-    weather: &Weather,
-    control: &'a AcControl,
-    coupling: &Coupling,
-) -> ActStep<'a> {
-    ActStep {
-        shapes,
-        key: key.load,
-        step: clock.step,
-        tout: weather.temp_c,
-        slots: control.slot_mask.as_slice(),
-        coupled: coupling.0,
-    }
 }
 
 /// The resources every load kernel reads.
@@ -411,12 +448,29 @@ pub struct ActInputs<'w> {
 }
 
 impl ActInputs<'_> {
+    /// The step's inputs to the load kernels.
     fn step(&self) -> ActStep<'_> {
-        act_step(&self.clock, &self.key, &self.shapes, &self.weather, &self.control, &self.coupling)
+        let now = self.clock.now;
+        let month_bit = 1u16 << (now.date.month() - 1);
+        ActStep {
+            shapes: &self.shapes,
+            key: self.key.load,
+            step: self.clock.step,
+            tout: self.weather.temp_c,
+            slots: self.control.slot_mask.as_slice(),
+            coupled: self.coupling.0,
+            pumps: PumpStep {
+                day: now.day,
+                hour: now.hour_f64(),
+                month_bit,
+                prev_month_bit: now.date.yesterday().map_or(month_bit, |d| 1u16 << (d.month() - 1)),
+                key: self.key.pumps,
+            },
+        }
     }
 }
 
-/// Act: homes' non-A/C load, for homes without an A/C (homes with one are metered with it).
+/// Act: homes' base load, for homes without an A/C (homes with one are metered with it).
 pub fn base_load_system(
     inputs: ActInputs<'_>,
     mut sums: ResMut<'_, LoadSums>,
@@ -431,90 +485,60 @@ pub fn base_load_system(
 pub fn building_system(
     inputs: ActInputs<'_>,
     mut sums: ResMut<'_, LoadSums>,
-    mut q: Query<'_, '_, (&Building, &mut Meter, &Weight), Without<AirConditioner>>,
+    mut q: Query<'_, '_, (&Building, &FacilityControls, &mut Meter, &Weight), Without<AirConditioner>>,
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(q, sums, |ref b, mut m, ref w| building_kernel(b, m, w, &st));
+    over_slices!(q, sums, |ref b, ref c, mut m, ref w| building_kernel(b, c, m, w, &st));
 }
 
-/// An A/C whose other load (if any) another system meters.
-type AcOnly = (&'static mut AirConditioner, &'static AcSetpoint, &'static mut Meter, &'static Weight);
+/// Act: agricultural pumps without an A/C.
+pub fn pump_system(
+    inputs: ActInputs<'_>,
+    mut sums: ResMut<'_, LoadSums>,
+    mut q: Query<'_, '_, (&mut Pump, &mut Meter, &Weight), Without<AirConditioner>>,
+) {
+    let st = inputs.step();
+    let sums = &mut *sums;
+    over_slices!(q, sums, |mut p, mut m, ref w| pump_kernel(p, m, w, &st));
+}
 
-/// Act (last): every A/C's thermostat, cycling block and indoor temperature, with the load it
-/// adds to (a home's base load or a facility's load, computed in the same pass; a pump's, metered
-/// earlier); closes the meter.
+/// A facility with its own A/C.
+type FacilityAc = (
+    &'static Building,
+    &'static FacilityControls,
+    &'static mut AirConditioner,
+    &'static AcSetpoint,
+    &'static mut Meter,
+    &'static Weight,
+);
+
+/// A pump and an A/C on one meter.
+type PumpAc =
+    (&'static mut Pump, &'static mut AirConditioner, &'static AcSetpoint, &'static mut Meter, &'static Weight);
+
+/// An A/C and what it needs besides the customer's other load.
+type AcMeter = (&'static mut AirConditioner, &'static AcSetpoint, &'static mut Meter, &'static Weight);
+
+/// Customers with no load but their A/C's.
+type NoOtherLoad = (Without<BaseLoad>, Without<Building>, Without<Pump>);
+
+/// Act: every A/C's thermostat, cycling block and indoor temperature, metered with the customer's
+/// other load (a home's base load, a facility's or a pump's), computed in the same pass.
 pub fn ac_system(
     inputs: ActInputs<'_>,
     mut sums: ResMut<'_, LoadSums>,
     mut homes: Query<'_, '_, (&BaseLoad, &mut AirConditioner, &AcSetpoint, &mut Meter, &Weight)>,
-    mut facilities: Query<
-        '_,
-        '_,
-        (&Building, &mut AirConditioner, &AcSetpoint, &mut Meter, &Weight),
-        Without<BaseLoad>,
-    >,
-    mut rest: Query<'_, '_, AcOnly, (Without<BaseLoad>, Without<Building>)>,
+    mut facilities: Query<'_, '_, FacilityAc, Without<BaseLoad>>,
+    mut pumps: Query<'_, '_, PumpAc, (Without<BaseLoad>, Without<Building>)>,
+    mut alone: Query<'_, '_, AcMeter, NoOtherLoad>,
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
     over_slices!(homes, sums, |ref b, mut a, ref sp, mut m, ref w| home_ac_kernel(b, a, sp, m, w, &st));
-    over_slices!(facilities, sums, |ref b, mut a, ref sp, mut m, ref w| facility_ac_kernel(b, a, sp, m, w, &st));
-    over_slices!(rest, sums, |mut a, ref sp, mut m, ref w| ac_kernel(a, sp, m, w, &st));
-}
-
-/// What the pump kernel needs to know of the step.
-#[derive(Clone, Copy)]
-struct PumpStep {
-    day: i64,
-    hour: f64,
-    month_bit: u16,
-    prev_month_bit: u16,
-    coupled: bool,
-    key: StreamKey,
-}
-
-fn pump_kernel(ps: &mut [Pump], ms: &mut [Meter], ws: &[Weight], st: PumpStep, close: bool) -> LoadSums {
-    let PumpStep { day, hour, month_bit, prev_month_bit, coupled, key } = st;
-    let mut s = Acc::default();
-    for ((p, m), w) in ps.iter_mut().zip(ms.iter_mut()).zip(ws) {
-        if p.starts_day != day {
-            // The day's and the previous day's run starts, drawn once a day.
-            let id = u64::from(p.id);
-            let start = |d: u64| start_hour(p.night_share, key.uniform(id, 2 * d), key.uniform(id, 2 * d + 1));
-            p.starts = (start(day as u64), start(day.wrapping_sub(1) as u64));
-            p.starts_day = day;
-        }
-        let today = p.months_mask & month_bit != 0 && covers(p.starts.0, p.hours_per_day, hour, 0.0);
-        let spill = p.months_mask & prev_month_bit != 0 && covers(p.starts.1, p.hours_per_day, hour, 24.0);
-        let kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
-        // The expected load only matters to the grid (and costs a few overlaps to compute).
-        let expected = if coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
-        s.meter(m, kw, expected, w.0, close);
-    }
-    s.sums()
-}
-
-/// Act: agricultural pumps.
-pub fn pump_system(
-    clock: Res<'_, Clock>,
-    key: Res<'_, NoiseKey>,
-    coupling: Res<'_, Coupling>,
-    mut sums: ResMut<'_, LoadSums>,
-    mut alone: Query<'_, '_, (&mut Pump, &mut Meter, &Weight), Without<AirConditioner>>,
-    mut with_ac: Query<'_, '_, (&mut Pump, &mut Meter, &Weight), With<AirConditioner>>,
-) {
-    let now = clock.now;
-    let month_bit = 1u16 << (now.date.month() - 1);
-    let st = PumpStep {
-        day: now.day,
-        hour: now.hour_f64(),
-        month_bit,
-        prev_month_bit: now.date.yesterday().map_or(month_bit, |d| 1u16 << (d.month() - 1)),
-        coupled: coupling.0,
-        key: key.pumps,
-    };
-    let sums = &mut *sums;
-    over_slices!(alone, sums, |mut p, mut m, ref w| pump_kernel(p, m, w, st, true));
-    over_slices!(with_ac, sums, |mut p, mut m, ref w| pump_kernel(p, m, w, st, false));
+    over_slices!(facilities, sums, |ref b, ref c, mut a, ref sp, mut m, ref w| {
+        facility_ac_kernel(b, c, a, sp, m, w, &st)
+    });
+    over_slices!(pumps, sums, |mut p, mut a, ref sp, mut m, ref w| pump_ac_kernel(p, a, sp, m, w, &st));
+    over_slices!(alone, sums, |mut a, ref sp, mut m, ref w| ac_kernel(a, sp, m, w, &st));
 }

@@ -9,7 +9,9 @@ use super::rules::Request;
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Weight};
 use crate::devices::building::expected_kw;
-use crate::devices::{AcControl, AcSetpoint, AirConditioner, BaseLoad, Building, CyclingCommand, NoiseKey, Pump};
+use crate::devices::{
+    AcControl, AcSetpoint, AirConditioner, BaseLoad, Building, CyclingCommand, FacilityControls, NoiseKey, Pump,
+};
 use crate::grid::{AlertLevel, GridState};
 use crate::scenario::Behaviour;
 use crate::time::Clock;
@@ -287,7 +289,7 @@ type ResponseData = (
     &'static Weight,
     &'static mut Enrolment,
     Option<(&'static mut AirConditioner, &'static mut AcSetpoint)>,
-    Option<&'static mut Building>,
+    Option<(&'static mut Building, &'static mut FacilityControls)>,
     Option<&'static mut Pump>,
     Option<&'static mut BaseLoad>,
 );
@@ -326,7 +328,7 @@ pub fn response_system(
     for (c, w, mut en, ac, b, pump, base) in &mut q {
         // At rest (no event of theirs in force or just ended, nothing to attribute or give back):
         // their devices already hold their normal settings.
-        if en.mask & busy == 0 && en.attribution == 0 && en.rebound_kwh == 0.0 {
+        if en.mask & busy == 0 && en.attribution == 0 && en.rebound_kw == 0.0 {
             continue;
         }
         let en = en.bypass_change_detection();
@@ -387,7 +389,7 @@ pub fn response_system(
                         if now.utc_s >= ready {
                             if en.compliant & bit != 0 {
                                 cap = cap.min(en.fsl_kw);
-                            } else if let Some(b) = b.as_deref() {
+                            } else if let Some((b, _)) = &b {
                                 let exp =
                                     expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default());
                                 shed = shed.max(partial_share * (exp - en.fsl_kw).max(0.0));
@@ -433,7 +435,7 @@ pub fn response_system(
         // Snapback: energy shed in events partly comes back afterwards.
         let mut extra = 0.0;
         if eff != 0 {
-            let price_cut = b.as_deref().map_or(0.0, |b| {
+            let price_cut = b.as_ref().map_or(0.0, |(b, _)| {
                 (1.0 - flex).max(0.0)
                     * b.flexible_share
                     * expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default())
@@ -442,16 +444,16 @@ pub fn response_system(
         } else if en.rebound_kwh > 0.0 {
             extra = en.rebound_kw.min(en.rebound_kwh / dt);
             en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
+        } else {
+            // Paid back: this step takes the rebound off the devices, and the customer may rest.
+            en.rebound_kw = 0.0;
         }
         if let Some((mut a, mut sp)) = ac {
             sp.apply(offset as f32, &mut a);
             a.suspended_mask = suspended;
         }
-        if let Some(mut b) = b {
-            b.shed_kw = shed;
-            b.cap_kw = cap;
-            b.flex_factor = flex;
-            b.extra_kw = extra;
+        if let Some((mut b, mut ctl)) = b {
+            ctl.apply(FacilityControls { shed_kw: shed, cap_kw: cap, flex_factor: flex, extra_kw: extra }, &mut b);
         }
         if let Some(mut p) = pump {
             p.interrupted = interrupted;
@@ -461,7 +463,7 @@ pub fn response_system(
         }
         let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { 0 };
         en.attribution = if eff != 0 { eff | always } else { recent | always };
-        *restless += usize::from(en.attribution != 0 || en.rebound_kwh != 0.0);
+        *restless += usize::from(en.attribution != 0 || en.rebound_kw != 0.0);
     }
 }
 
