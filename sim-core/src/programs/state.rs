@@ -39,7 +39,7 @@ pub struct ProgramState {
     /// Program IDs in index order.
     pub ids: Vec<String>,
     /// Program specs in index order.
-    pub specs: Vec<ProgramSpec>,
+    pub specs: Vec<std::sync::Arc<ProgramSpec>>,
     /// Compiled rules in index order.
     pub rules: Vec<CompiledRules>,
     pub(crate) judge: Judge,
@@ -86,8 +86,9 @@ impl ProgramState {
     pub fn new(scn: &ValidScenario, clock: &Clock, live: bool) -> Self {
         let book: &ProgramBook = scn.book();
         let ids: Vec<String> = book.programs.keys().cloned().collect();
-        let specs: Vec<ProgramSpec> = book.programs.values().cloned().collect();
-        let rules = specs.iter().map(CompiledRules::of).collect();
+        let specs: Vec<std::sync::Arc<ProgramSpec>> =
+            book.programs.values().cloned().map(std::sync::Arc::new).collect();
+        let rules = specs.iter().map(|s| CompiledRules::of(s)).collect();
         let mut next_bit = 1u32;
         let plan_bits = specs
             .iter()

@@ -184,7 +184,7 @@ fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &We
     let now = clock.now;
     let step = clock.step_minutes;
     for p in 0..ps.specs.len().min(MAX_PROGRAMS) {
-        let spec = ps.specs[p].clone();
+        let spec = std::sync::Arc::clone(&ps.specs[p]);
         let pol = &spec.operator;
         if !pol.enabled || !spec.enabled || spec.triggers.is_empty() {
             continue;
