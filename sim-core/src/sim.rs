@@ -544,8 +544,8 @@ fn unreachable_clock_panic() -> Clock {
 mod tests {
     use super::*;
     use crate::devices::{
-        AcRating, AcSetpoint, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Battery, Building, CyclingSwitch,
-        Pump, PumpControl, SmartThermostat,
+        AcRating, AcSetpoint, AcState, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Battery, Building,
+        CyclingSwitch, Pump, PumpControl, SmartThermostat,
     };
     use crate::scenario::{NoFiles, load_scenario};
 
@@ -553,7 +553,7 @@ mod tests {
     fn customers(world: &mut World) -> BTreeMap<u32, String> {
         let mut q = world.query::<(
             (&Customer, &crate::customers::Meter, &Weight, Option<&Enrolment>, Option<&Tracked>),
-            (Option<&AirConditioner>, Option<&AcSetpoint>, Option<&AcRating>),
+            (Option<&AirConditioner>, Option<&AcState>, Option<&AcSetpoint>, Option<&AcRating>),
             (Option<&SmartThermostat>, Option<&CyclingSwitch>),
             (Option<&BaseLoad>, Option<&Building>, Option<&Pump>, Option<&PumpControl>),
             (Option<&BackupGenerator>, Option<&Battery>, Option<&AutoDr>),

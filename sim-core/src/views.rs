@@ -6,7 +6,7 @@
 
 use crate::Sim;
 use crate::customers::{Customer, Weight};
-use crate::devices::AirConditioner;
+use crate::devices::AcState;
 use crate::metrics::ExactSum;
 use crate::programs::{Enrolment, MAX_PROGRAMS};
 use crate::scenario::CustomerClass;
@@ -74,7 +74,7 @@ pub fn segment_views(sim: &Sim) -> Vec<SegmentView> {
     let active = sim.programs().active_mask;
     let programs = sim.programs().ids.len().min(MAX_PROGRAMS);
     let mut acc: Vec<Acc> = segments.list.iter().map(|_| Acc::default()).collect();
-    let query = world.try_query::<(&Customer, &Weight, Option<&Enrolment>, Option<&AirConditioner>)>();
+    let query = world.try_query::<(&Customer, &Weight, Option<&Enrolment>, Option<&AcState>)>();
     if let Some(mut q) = query {
         for (c, w, e, ac) in q.iter(world) {
             let Some(a) = acc.get_mut(usize::from(c.segment)) else {

@@ -4,7 +4,7 @@
 
 use sim_core::Sim;
 use sim_core::customers::{Customer, Meter, Segments};
-use sim_core::devices::{AirConditioner, Building, FacilityControls, Pump};
+use sim_core::devices::{AcState, AirConditioner, Building, FacilityControls, Pump};
 use sim_core::programs::book::Device;
 use sim_core::programs::eligibility::{CustomerView, check_dual, check_eligibility};
 use sim_core::programs::{Enrolment, Status, judge_calendar};
@@ -166,7 +166,7 @@ fn a_scripted_sdp_event_cycles_air_conditioners_and_warms_homes() {
     let t = sim.clock().utc_of_local(scn.first_day(), 18 * 60 + 55).expect("time");
     sim.run_until(t + 300);
     let mean_temp = |w: &bevy_ecs::world::World| {
-        let mut q = w.try_query::<(&Customer, &Enrolment, &AirConditioner)>().expect("query");
+        let mut q = w.try_query::<(&Customer, &Enrolment, &AcState)>().expect("query");
         let v: Vec<(u32, f64)> =
             q.iter(w).filter(|(_, e, _)| e.mask & (1 << sdp) != 0).map(|(c, _, a)| (c.id, a.temp_c)).collect();
         v.iter().map(|x| x.1).sum::<f64>() / v.len() as f64

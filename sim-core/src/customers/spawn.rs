@@ -1,7 +1,7 @@
 //! Creating agents from population segments (and explicit houses for benches and tests).
 
 use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
-use crate::devices::ac::{AirConditioner, CYCLE_SLOTS, SWITCH_BIT};
+use crate::devices::ac::{AcUnit, CYCLE_SLOTS, SWITCH_BIT};
 use crate::devices::building::{Building, BuildingSchedule, FacilityControls};
 use crate::devices::pump::{Pump, pump_kw};
 use crate::devices::{AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat};
@@ -157,20 +157,7 @@ fn spawn_agent(
         let on = g.random::<f64>() < 0.5;
         let pth = tons * KW_PER_TON;
         let slot = (id as usize % CYCLE_SLOTS) as u8;
-        AirConditioner::new(
-            r,
-            c,
-            pth,
-            cop,
-            q,
-            sp,
-            a.deadband_c,
-            t0,
-            on,
-            slot,
-            if has_switch { SWITCH_BIT } else { 0 },
-            dt_h,
-        )
+        AcUnit::new(r, c, pth, cop, q, sp, a.deadband_c, t0, on, slot, if has_switch { SWITCH_BIT } else { 0 }, dt_h)
     });
 
     let mut max_kw = declared_max.unwrap_or(0.0);
@@ -184,7 +171,7 @@ fn spawn_agent(
             base =
                 Some(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0, id, segment: si });
             if declared_max.is_none() {
-                max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.0.elec_kw);
+                max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.ac.elec_kw);
             }
         }
         CustomerClass::Commercial | CustomerClass::Industrial => {
@@ -346,7 +333,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
         .map(|(k, h)| {
             let id = first_id + k as u32;
             let slot = (id as usize % CYCLE_SLOTS) as u8;
-            let (ac, setpoint, rating) = AirConditioner::new(
+            let unit = AcUnit::new(
                 h.r_c_per_kw,
                 h.c_kwh_per_c,
                 h.pth_kw,
@@ -374,9 +361,7 @@ pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step
                 },
                 Weight(1.0),
                 Meter { segment: u16::MAX, ..Meter::default() },
-                ac,
-                setpoint,
-                rating,
+                unit,
                 CyclingSwitch,
             )
         })

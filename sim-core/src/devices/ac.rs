@@ -15,17 +15,15 @@ pub const SWITCH_BIT: u16 = 1;
 /// Number of cycling slots agents are spread over (divisible by 2, 3, 4, 5, 6, 8, 10, 12, 15 and 16).
 pub const CYCLE_SLOTS: usize = 240;
 
-/// A home (or small business) with a central A/C: what the thermal model updates every step.
+/// A home (or small business) with a central A/C: what the thermal model reads every step.
 ///
-/// Exactly one cache line (the hot loop streams it once a step). The thermostat's settings, which
-/// change only when an event or a price moves them, are in [`AcSetpoint`]; the step reads the
-/// switching temperatures they give. The unit's rating, which only enrolment and settlement read,
-/// is in [`AcRating`].
+/// Its state, which the step writes, is in [`AcState`] (so the step writes back 16 bytes per unit,
+/// not these 56). The thermostat's settings, which change only when an event or a price moves
+/// them, are in [`AcSetpoint`]; the step reads the switching temperatures they give. The unit's
+/// rating, which only enrolment and settlement read, is in [`AcRating`].
 #[derive(Component, Clone, Debug, PartialEq)]
-#[repr(C, align(64))]
+#[repr(C)]
 pub struct AirConditioner {
-    /// Indoor temperature, °C.
-    pub temp_c: f64,
     /// The thermostat calls for cooling above this temperature (setpoint + offset + half the
     /// deadband), °C. Set with [`AcSetpoint::apply`].
     pub on_above_c: f64,
@@ -46,10 +44,31 @@ pub struct AirConditioner {
     pub suspended_mask: u16,
     /// Cycling slot (0..240) used to stagger cycling groups.
     pub cycle_slot: u8,
+}
+
+/// What an A/C's step changes: indoor temperature, thermostat and compressor.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+#[repr(C)]
+pub struct AcState {
+    /// Indoor temperature, °C.
+    pub temp_c: f64,
     /// Thermostat calls for cooling.
     pub on: bool,
     /// Compressor running this step (on and not blocked).
     pub running: bool,
+}
+
+/// Everything a customer's central A/C is made of (spawned together).
+#[derive(Bundle, Clone, Debug, PartialEq)]
+pub struct AcUnit {
+    /// What the step reads.
+    pub ac: AirConditioner,
+    /// What the step writes.
+    pub state: AcState,
+    /// The thermostat's settings.
+    pub setpoint: AcSetpoint,
+    /// The rating.
+    pub rating: AcRating,
 }
 
 /// A thermostat's settings: the customer's setpoint, the offset in force and the deadband.
@@ -89,7 +108,7 @@ pub struct AcRating {
     pub q_int_kw: f64,
 }
 
-impl AirConditioner {
+impl AcUnit {
     /// A unit from its physical parameters; `dt_h` is the step in hours.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -105,11 +124,10 @@ impl AirConditioner {
         slot: u8,
         mask: u16,
         dt_h: f64,
-    ) -> (Self, AcSetpoint, AcRating) {
+    ) -> AcUnit {
         let sp = AcSetpoint { setpoint_c: setpoint, offset_c: 0.0, half_deadband_c: (deadband / 2.0) as f32 };
         let (on_above_c, off_below_c) = sp.edges();
-        let ac = Self {
-            temp_c: temp,
+        let ac = AirConditioner {
             on_above_c,
             off_below_c,
             // Evaluated as in the peer model: R * (Q_INT - Pth) and R * Q_INT.
@@ -120,10 +138,13 @@ impl AirConditioner {
             control_mask: mask,
             suspended_mask: 0,
             cycle_slot: slot,
-            on,
-            running: false,
         };
-        (ac, sp, AcRating { pth_kw: pth, r_c_per_kw: r, q_int_kw: q_int })
+        Self {
+            ac,
+            state: AcState { temp_c: temp, on, running: false },
+            setpoint: sp,
+            rating: AcRating { pth_kw: pth, r_c_per_kw: r, q_int_kw: q_int },
+        }
     }
 }
 
@@ -280,16 +301,26 @@ mod tests {
 
     #[test]
     fn steady_state_duty_is_clipped() {
-        let (ac, sp, _) = AirConditioner::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
+        let AcUnit { ac, setpoint: sp, .. } =
+            AcUnit::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
         assert_eq!(steady_state_kw(&ac, sp.setpoint_c, 10.0), 0.0);
         assert!((steady_state_kw(&ac, sp.setpoint_c, 33.0) - 4.0 * 10.0 / 20.0).abs() < 1e-12);
         assert_eq!(steady_state_kw(&ac, sp.setpoint_c, 60.0), 4.0);
     }
 
     #[test]
+    fn the_state_every_step_streams_stays_small() {
+        // The step is memory-bound at scale: these sizes are what a 1M-agent step moves.
+        assert_eq!(std::mem::size_of::<AirConditioner>(), 56);
+        assert_eq!(std::mem::size_of::<AcState>(), 16);
+        assert_eq!(std::mem::size_of::<crate::customers::Meter>(), 16);
+        assert_eq!(std::mem::size_of::<crate::devices::Building>(), 48);
+    }
+
+    #[test]
     fn an_offset_moves_both_switching_temperatures() {
-        let (mut ac, mut sp, _) =
-            AirConditioner::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
+        let AcUnit { mut ac, setpoint: mut sp, .. } =
+            AcUnit::new(2.0, 3.0, 10.0, 2.5, 0.5, 24.0, 1.0, 24.0, false, 0, 0, 1.0 / 12.0);
         assert_eq!((ac.on_above_c, ac.off_below_c), (24.5, 23.5));
         sp.apply(2.0, &mut ac);
         assert_eq!((ac.on_above_c, ac.off_below_c), (26.5, 25.5));

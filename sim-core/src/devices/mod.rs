@@ -6,7 +6,7 @@ pub mod building;
 pub mod pump;
 mod systems;
 
-pub use ac::{AcControl, AcRating, AcSetpoint, AirConditioner, CyclingCommand, SWITCH_BIT};
+pub use ac::{AcControl, AcRating, AcSetpoint, AcState, AcUnit, AirConditioner, CyclingCommand, SWITCH_BIT};
 pub use building::{Building, FacilityControls};
 pub use pump::Pump;
 pub use systems::{

@@ -9,7 +9,7 @@
 //! The hot loops run over contiguous component slices (one table at a time); with the `parallel`
 //! feature (native builds) large tables are split into chunks processed on rayon's pool.
 
-use super::ac::{AcControl, AcSetpoint, AirConditioner, steady_state_kw, thermostat};
+use super::ac::{AcControl, AcSetpoint, AcState, AirConditioner, steady_state_kw, thermostat};
 use super::building::{Building, FacilityControls, Factors, expected_kw, factors as building_factors};
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Meter, Segments, Weight};
@@ -327,24 +327,25 @@ fn pump_load_kw(p: &mut Pump, st: &ActStep<'_>) -> (f64, f64) {
 #[allow(clippy::too_many_arguments)]
 fn ac_step(
     s: &mut Acc,
-    a: &mut AirConditioner,
+    a: &AirConditioner,
+    x: &mut AcState,
     sp: &AcSetpoint,
     m: &mut Meter,
     w: f64,
     (other_kw, other_expected_kw): (f64, f64),
     st: &ActStep<'_>,
 ) {
-    a.on = thermostat(a.on, a.temp_c, a.on_above_c, a.off_below_c);
+    x.on = thermostat(x.on, x.temp_c, a.on_above_c, a.off_below_c);
     let blocked = a.control_mask & !a.suspended_mask & st.slots[usize::from(a.cycle_slot)] != 0;
-    let run = a.on && !blocked;
-    a.running = run;
+    let run = x.on && !blocked;
+    x.running = run;
     let (kw, teq) = if run { (other_kw + a.elec_kw, st.tout + a.a_on_c) } else { (other_kw, st.tout + a.a_off_c) };
-    a.temp_c = teq + (a.temp_c - teq) * a.decay;
+    x.temp_c = teq + (x.temp_c - teq) * a.decay;
     let expected =
         if st.coupled { other_expected_kw + steady_state_kw(a, sp.setpoint_c, st.tout) } else { other_expected_kw };
     s.meter(m, kw, expected, w);
     s.ac_weight += w;
-    s.ac_temp += w * a.temp_c;
+    s.ac_temp += w * x.temp_c;
     s.ac_running += if run { w } else { 0.0 };
 }
 
@@ -367,16 +368,18 @@ macro_rules! with_ac_kernel {
     ($name:ident, $dev:ty, $iter:ident, $load:expr) => {
         fn $name(
             ds: $dev,
-            acs: &mut [AirConditioner],
+            acs: &[AirConditioner],
+            xs: &mut [AcState],
             sps: &[AcSetpoint],
             ms: &mut [Meter],
             ws: &[Weight],
             st: &ActStep<'_>,
         ) -> LoadSums {
             let mut s = Acc::default();
-            for ((((d, a), sp), m), w) in ds.$iter().zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
+            let it = ds.$iter().zip(acs).zip(xs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws);
+            for (((((d, a), x), sp), m), w) in it {
                 let other = $load(d, st);
-                ac_step(&mut s, a, sp, m, w.0, other, st);
+                ac_step(&mut s, a, x, sp, m, w.0, other, st);
             }
             s.sums()
         }
@@ -404,34 +407,37 @@ fn building_kernel(
 }
 
 /// Facilities with their own A/C in one pass: the facility's load, then the A/C.
+#[allow(clippy::too_many_arguments)]
 fn facility_ac_kernel(
     bs: &[Building],
     cs: &[FacilityControls],
-    acs: &mut [AirConditioner],
+    acs: &[AirConditioner],
+    xs: &mut [AcState],
     sps: &[AcSetpoint],
     ms: &mut [Meter],
     ws: &[Weight],
     st: &ActStep<'_>,
 ) -> LoadSums {
     let mut s = Acc::default();
-    let it = bs.iter().zip(cs).zip(acs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws);
-    for (((((b, c), a), sp), m), w) in it {
-        ac_step(&mut s, a, sp, m, w.0, facility_kw(b, c, st), st);
+    let it = bs.iter().zip(cs).zip(acs).zip(xs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws);
+    for ((((((b, c), a), x), sp), m), w) in it {
+        ac_step(&mut s, a, x, sp, m, w.0, facility_kw(b, c, st), st);
     }
     s.sums()
 }
 
 /// A/Cs that are the customer's only load.
 fn ac_kernel(
-    acs: &mut [AirConditioner],
+    acs: &[AirConditioner],
+    xs: &mut [AcState],
     sps: &[AcSetpoint],
     ms: &mut [Meter],
     ws: &[Weight],
     st: &ActStep<'_>,
 ) -> LoadSums {
     let mut s = Acc::default();
-    for (((a, sp), m), w) in acs.iter_mut().zip(sps).zip(ms.iter_mut()).zip(ws) {
-        ac_step(&mut s, a, sp, m, w.0, (0.0, 0.0), st);
+    for ((((a, x), sp), m), w) in acs.iter().zip(xs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
+        ac_step(&mut s, a, x, sp, m, w.0, (0.0, 0.0), st);
     }
     s.sums()
 }
@@ -507,18 +513,36 @@ pub fn pump_system(
 type FacilityAc = (
     &'static Building,
     &'static FacilityControls,
-    &'static mut AirConditioner,
+    &'static AirConditioner,
+    &'static mut AcState,
+    &'static AcSetpoint,
+    &'static mut Meter,
+    &'static Weight,
+);
+
+/// A home with an A/C.
+type HomeAc = (
+    &'static BaseLoad,
+    &'static AirConditioner,
+    &'static mut AcState,
     &'static AcSetpoint,
     &'static mut Meter,
     &'static Weight,
 );
 
 /// A pump and an A/C on one meter.
-type PumpAc =
-    (&'static mut Pump, &'static mut AirConditioner, &'static AcSetpoint, &'static mut Meter, &'static Weight);
+type PumpAc = (
+    &'static mut Pump,
+    &'static AirConditioner,
+    &'static mut AcState,
+    &'static AcSetpoint,
+    &'static mut Meter,
+    &'static Weight,
+);
 
 /// An A/C and what it needs besides the customer's other load.
-type AcMeter = (&'static mut AirConditioner, &'static AcSetpoint, &'static mut Meter, &'static Weight);
+type AcMeter =
+    (&'static AirConditioner, &'static mut AcState, &'static AcSetpoint, &'static mut Meter, &'static Weight);
 
 /// Customers with no load but their A/C's.
 type NoOtherLoad = (Without<BaseLoad>, Without<Building>, Without<Pump>);
@@ -528,17 +552,17 @@ type NoOtherLoad = (Without<BaseLoad>, Without<Building>, Without<Pump>);
 pub fn ac_system(
     inputs: ActInputs<'_>,
     mut sums: ResMut<'_, LoadSums>,
-    mut homes: Query<'_, '_, (&BaseLoad, &mut AirConditioner, &AcSetpoint, &mut Meter, &Weight)>,
+    mut homes: Query<'_, '_, HomeAc>,
     mut facilities: Query<'_, '_, FacilityAc, Without<BaseLoad>>,
     mut pumps: Query<'_, '_, PumpAc, (Without<BaseLoad>, Without<Building>)>,
     mut alone: Query<'_, '_, AcMeter, NoOtherLoad>,
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(homes, sums, |ref b, mut a, ref sp, mut m, ref w| home_ac_kernel(b, a, sp, m, w, &st));
-    over_slices!(facilities, sums, |ref b, ref c, mut a, ref sp, mut m, ref w| {
-        facility_ac_kernel(b, c, a, sp, m, w, &st)
+    over_slices!(homes, sums, |ref b, ref a, mut x, ref sp, mut m, ref w| home_ac_kernel(b, a, x, sp, m, w, &st));
+    over_slices!(facilities, sums, |ref b, ref c, ref a, mut x, ref sp, mut m, ref w| {
+        facility_ac_kernel(b, c, a, x, sp, m, w, &st)
     });
-    over_slices!(pumps, sums, |mut p, mut a, ref sp, mut m, ref w| pump_ac_kernel(p, a, sp, m, w, &st));
-    over_slices!(alone, sums, |mut a, ref sp, mut m, ref w| ac_kernel(a, sp, m, w, &st));
+    over_slices!(pumps, sums, |mut p, ref a, mut x, ref sp, mut m, ref w| pump_ac_kernel(p, a, x, sp, m, w, &st));
+    over_slices!(alone, sums, |ref a, mut x, ref sp, mut m, ref w| ac_kernel(a, x, sp, m, w, &st));
 }

@@ -2,7 +2,7 @@
 //! customers in one segment) hour by hour, and the quantities money rules are applied to.
 
 use crate::customers::{Customer, Meter, Segments, Weight};
-use crate::devices::{AcRating, AcSetpoint, AirConditioner, Pump};
+use crate::devices::{AcRating, AcSetpoint, AcState, Pump};
 use crate::fold::fold_chunks;
 use crate::metrics::ExactSum;
 use crate::programs::book::Response;
@@ -132,7 +132,7 @@ struct PortfolioShape {
 fn portfolio_kernel(
     ms: &[Meter],
     ws: &[Weight],
-    acs: Option<(&[AirConditioner], &[AcSetpoint])>,
+    acs: Option<(&[AcState], &[AcSetpoint])>,
     shape: PortfolioShape,
     out: &mut [(i64, i64, i64)],
 ) {
@@ -163,7 +163,7 @@ const SETTLE_CHUNK: usize = 8192;
 
 /// One chunk of a table's slices: meters, weights and the A/Cs (with their thermostats' settings)
 /// where the table has them.
-type SettleChunk<'a> = (&'a [Meter], &'a [Weight], Option<(&'a [AirConditioner], &'a [AcSetpoint])>);
+type SettleChunk<'a> = (&'a [Meter], &'a [Weight], Option<(&'a [AcState], &'a [AcSetpoint])>);
 
 /// Adds two chunks' portfolio sums.
 fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i64, i64)> {
@@ -176,7 +176,7 @@ fn add_sums(mut a: Vec<(i64, i64, i64)>, b: Vec<(i64, i64, i64)>) -> Vec<(i64, i
 }
 
 /// What the portfolio sums read of each enrolled customer.
-type SettleData = (&'static Meter, &'static Weight, Option<&'static AirConditioner>, Option<&'static AcSetpoint>);
+type SettleData = (&'static Meter, &'static Weight, Option<&'static AcState>, Option<&'static AcSetpoint>);
 
 /// Settle: adds this step's energy, event energy, excess over FSL, peak energy, bills and comfort
 /// to every portfolio the customer belongs to.
