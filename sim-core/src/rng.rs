@@ -87,7 +87,14 @@ impl StreamKey {
     /// 64 random bits for the counter pair (a, b), typically (agent index, step).
     #[inline]
     pub fn bits(&self, a: u64, b: u64) -> u64 {
-        mix64(mix64(self.0 ^ a.wrapping_mul(0xD1B5_4A32_D192_ED03)) ^ b)
+        self.agent(a).bits(b)
+    }
+
+    /// The stream of agent `a`: its draws are this key's draws for `(a, b)`, with the agent's half
+    /// of the hash done once (kept in the agent's component) instead of at every draw.
+    #[inline]
+    pub fn agent(&self, a: u64) -> AgentStream {
+        AgentStream(mix64(self.0 ^ a.wrapping_mul(0xD1B5_4A32_D192_ED03)))
     }
 
     /// A uniform draw in [0, 1) for the counter pair (a, b).
@@ -107,6 +114,28 @@ impl StreamKey {
     /// A derived key for a sub-purpose, e.g. one key per program.
     pub fn derive(&self, label: &str) -> StreamKey {
         StreamKey(mix64(self.0 ^ label_hash(label)))
+    }
+}
+
+/// The label of the customers' load-noise stream (kept in each customer's load component).
+pub const LOAD_NOISE: &str = "load-noise";
+
+/// One agent's counter-based stream (see [`StreamKey::agent`]): `uniform(b)` is the key's
+/// `uniform(a, b)`, bit for bit.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AgentStream(u64);
+
+impl AgentStream {
+    /// 64 random bits for counter `b` (typically the step).
+    #[inline]
+    pub fn bits(&self, b: u64) -> u64 {
+        mix64(self.0 ^ b)
+    }
+
+    /// A uniform draw in [0, 1) for counter `b`.
+    #[inline]
+    pub fn uniform(&self, b: u64) -> f64 {
+        unit_f64(self.bits(b))
     }
 }
 
@@ -148,6 +177,19 @@ mod tests {
         let m = z.iter().sum::<f64>() / n as f64;
         let v = z.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
         assert!(m.abs() < 0.02 && (v - 1.0).abs() < 0.02, "mean {m} var {v}");
+    }
+
+    #[test]
+    fn an_agents_stream_draws_what_the_key_draws_for_that_agent() {
+        let k = SimRng::new(3).stream("load-noise");
+        for a in [0u64, 1, 41, 9_999_999] {
+            let s = k.agent(a);
+            for b in [0u64, 7, 52_991] {
+                assert_eq!(s.uniform(b).to_bits(), k.uniform(a, b).to_bits());
+                // The hash as written before the agent's half was split off.
+                assert_eq!(k.bits(a, b), mix64(mix64(k.0 ^ a.wrapping_mul(0xD1B5_4A32_D192_ED03)) ^ b));
+            }
+        }
     }
 
     #[test]

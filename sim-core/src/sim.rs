@@ -108,7 +108,6 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[b
     world.insert_resource(AcControl::default());
     world.insert_resource(Coupling(grid));
     world.insert_resource(NoiseKey {
-        load: rng.stream("load-noise"),
         pumps: rng.stream("pumps"),
         behaviour: rng.stream("behaviour"),
     });

@@ -6,7 +6,7 @@ use crate::devices::building::{Building, BuildingSchedule, FacilityControls};
 use crate::devices::pump::{Pump, pump_kw};
 use crate::devices::{AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat};
 use crate::dist::{Dist, DistSpec};
-use crate::rng::SimRng;
+use crate::rng::{AgentStream, LOAD_NOISE, SimRng};
 use crate::scenario::{BuildingParams, CustomerClass, MeterType, Segment, ServiceType, ValidScenario};
 use bevy_ecs::prelude::*;
 use rand::RngExt;
@@ -56,6 +56,7 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng, ke
     let mut segments = Segments { suppliers: scn.suppliers().to_vec(), ..Segments::default() };
     let suppliers = Suppliers::new(scn, rng);
     let mut id: u32 = 0;
+    let load_noise = rng.stream(LOAD_NOISE);
     for (si, seg) in scn.scenario().population.iter().enumerate() {
         let weight = seg.customers / f64::from(seg.agents);
         segments.list.push(SegmentInfo {
@@ -83,7 +84,8 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng, ke
         let mut g = rng.fork(&format!("population/{si}"));
         for _ in 0..seg.agents {
             let kept = keep.is_none_or(|k| k.get(id as usize).copied().unwrap_or(false));
-            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers, kept);
+            let noise = load_noise.agent(u64::from(id));
+            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers, kept, noise);
             id += 1;
         }
     }
@@ -121,6 +123,7 @@ fn spawn_agent(
     g: &mut rand_chacha::ChaCha12Rng,
     suppliers: &Suppliers<'_>,
     keep: bool,
+    noise: AgentStream,
 ) {
     // Draw order is fixed: changing it changes every later draw of the segment.
     let service: ServiceType = seg.service_type.sample(g);
@@ -168,8 +171,13 @@ fn spawn_agent(
     match seg.class {
         CustomerClass::Residential => {
             let mean = seg.base_load.mean_kw.sample(g);
-            base =
-                Some(BaseLoad { mean_kw: mean, noise_share: seg.base_load.noise_share, factor: 1.0, id, segment: si });
+            base = Some(BaseLoad {
+                mean_kw: mean,
+                noise_share: seg.base_load.noise_share,
+                factor: 1.0,
+                noise,
+                segment: si,
+            });
             if declared_max.is_none() {
                 max_kw = 2.5 * mean + ac.as_ref().map_or(0.0, |a| a.ac.elec_kw);
             }
@@ -186,7 +194,7 @@ fn spawn_agent(
                 hvac_kw: if ac.is_some() { 0.0 } else { hvac },
                 process_kw: share(&p.process_share, g),
                 flexible_share: p.flexible_share.sample(g),
-                id,
+                noise,
                 segment: si,
                 controlled: false,
             });

@@ -314,7 +314,7 @@ mod tests {
         assert_eq!(std::mem::size_of::<AirConditioner>(), 56);
         assert_eq!(std::mem::size_of::<AcState>(), 16);
         assert_eq!(std::mem::size_of::<crate::customers::Meter>(), 16);
-        assert_eq!(std::mem::size_of::<crate::devices::Building>(), 48);
+        assert_eq!(std::mem::size_of::<crate::devices::Building>(), 56);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! HVAC follows the weather is per segment ([`BuildingSchedule`]), so the schedule factors are
 //! computed once a step per segment, not per customer.
 
+use crate::rng::AgentStream;
 use crate::time::DayType;
 use bevy_ecs::prelude::*;
 
@@ -23,8 +24,8 @@ pub struct Building {
     pub process_kw: f64,
     /// Share of load that can be curtailed without stopping the business.
     pub flexible_share: f64,
-    /// The customer's id (for its noise draws).
-    pub id: u32,
+    /// The customer's load-noise stream (drawn once a step).
+    pub noise: AgentStream,
     /// The customer's segment (for its schedule).
     pub segment: u16,
     /// Whether `FacilityControls` differ from [`FacilityControls::NONE`] (set with
@@ -139,7 +140,7 @@ mod tests {
                 hvac_kw: 30.0,
                 process_kw: 0.0,
                 flexible_share: 0.1,
-                id: 0,
+                noise: AgentStream::default(),
                 segment: 0,
                 controlled: false,
             },

@@ -16,7 +16,7 @@ use crate::customers::{Meter, Segments, Weight};
 use crate::fold::fold_chunks;
 use crate::grid::rules::shape_at;
 use crate::metrics::ExactSum;
-use crate::rng::StreamKey;
+use crate::rng::{AgentStream, StreamKey};
 use crate::time::Clock;
 use crate::weather::Weather;
 use bevy_ecs::prelude::*;
@@ -30,8 +30,8 @@ pub struct BaseLoad {
     pub noise_share: f64,
     /// Price response multiplier (1 = none).
     pub factor: f64,
-    /// The customer's id (for its noise draws).
-    pub id: u32,
+    /// The customer's load-noise stream (drawn once a step).
+    pub noise: AgentStream,
     /// The customer's segment (for its load shape).
     pub segment: u16,
 }
@@ -40,11 +40,10 @@ pub struct BaseLoad {
 #[derive(Resource, Clone, Copy, Debug, Default)]
 pub struct Coupling(pub bool);
 
-/// Counter-based noise keys for per-agent, per-step draws.
+/// Counter-based noise keys for per-agent, per-step draws. (Load noise is drawn from each
+/// customer's own stream, kept in its `BaseLoad` or `Building`: see [`crate::rng::LOAD_NOISE`].)
 #[derive(Resource, Clone, Copy, Debug)]
 pub struct NoiseKey {
-    /// Load noise.
-    pub load: StreamKey,
     /// Pump schedules.
     pub pumps: StreamKey,
     /// Customer behaviour in events (opt-outs, overrides, participation).
@@ -256,7 +255,6 @@ pub fn reset_sums_system(mut sums: ResMut<'_, LoadSums>) {
 #[derive(Clone, Copy)]
 struct ActStep<'a> {
     shapes: &'a LoadShapes,
-    key: StreamKey,
     step: u64,
     tout: f64,
     slots: &'a [u16],
@@ -279,7 +277,7 @@ struct PumpStep {
 fn home_base_kw(b: &BaseLoad, st: &ActStep<'_>) -> (f64, f64) {
     let expected = b.mean_kw * st.shapes.base.get(usize::from(b.segment)).copied().unwrap_or(1.0);
     let kw = if b.noise_share > 0.0 {
-        (expected * b.factor * (1.0 + b.noise_share * centred(st.key.uniform(u64::from(b.id), st.step)))).max(0.0)
+        (expected * b.factor * (1.0 + b.noise_share * centred(b.noise.uniform(st.step)))).max(0.0)
     } else {
         expected * b.factor
     };
@@ -292,8 +290,7 @@ fn home_base_kw(b: &BaseLoad, st: &ActStep<'_>) -> (f64, f64) {
 fn facility_kw(b: &Building, ctl: &FacilityControls, st: &ActStep<'_>) -> (f64, f64) {
     let f = st.shapes.factors.get(usize::from(b.segment)).copied().unwrap_or_default();
     let expected = expected_kw(b, f);
-    let noisy =
-        f.noise * (f.occupancy * b.occupied_kw + b.process_kw) * centred(st.key.uniform(u64::from(b.id), st.step));
+    let noisy = f.noise * (f.occupancy * b.occupied_kw + b.process_kw) * centred(b.noise.uniform(st.step));
     let natural = (expected + noisy).max(0.0);
     // Without controls the load is the natural load, exactly (see `FacilityControls::load_kw`).
     let kw = if b.controlled { ctl.load_kw(b, natural) } else { natural };
@@ -465,7 +462,6 @@ impl ActInputs<'_> {
         let month_bit = 1u16 << (now.date.month() - 1);
         ActStep {
             shapes: &self.shapes,
-            key: self.key.load,
             step: self.clock.step,
             tout: self.weather.temp_c,
             slots: self.control.slot_mask.as_slice(),
