@@ -2,12 +2,13 @@
 //! dispatch follows alerts and never breaks a rule, responses lower load, and prohibited
 //! resources follow the Governor's order.
 
+use bevy_ecs::entity::Entity;
 use sim_core::Sim;
 use sim_core::customers::{Customer, Meter, Segments};
 use sim_core::devices::{AcState, AirConditioner, Building, FacilityControls, Pump};
 use sim_core::programs::book::Device;
 use sim_core::programs::eligibility::{CustomerView, check_dual, check_eligibility};
-use sim_core::programs::{Enrolment, Status, judge_calendar};
+use sim_core::programs::{Enrolment, PriceSignals, Status, judge_calendar};
 use sim_core::scenario::{NoFiles, ValidScenario, load_scenario, parse_override};
 
 fn scenario(name: &str, sets: &[&str]) -> ValidScenario {
@@ -339,4 +340,46 @@ fn a_long_rebound_ends_and_leaves_facilities_at_their_natural_load() {
         assert_eq!((c.shed_kw, c.extra_kw, c.cap_kw), (0.0, 0.0, f64::INFINITY), "the day after the event");
         assert_eq!(b.controlled, *c != FacilityControls::NONE);
     }
+}
+
+#[test]
+fn between_events_real_time_price_customers_follow_every_price_also_when_enrolled_mid_run() {
+    // No events: only real-time prices (always on) move customers, from lists kept between events.
+    let scn = scenario("default.toml", &["automatic_dispatch=false", "end=2022-09-03"]);
+    let mut sim = Sim::new(&scn, 5);
+    let rtp = sim.programs().index("RTP").expect("RTP is in the book");
+    let bit = 1u16 << rtp;
+    // (customers in RTP, those whose facility does not hold this step's price factor, the factor)
+    let follow = |sim: &mut Sim| {
+        let f = sim.world().resource::<PriceSignals>().factor[rtp];
+        let w = sim.world_mut();
+        let mut q = w.query::<(&Enrolment, &FacilityControls)>();
+        let enrolled: Vec<f64> = q.iter(w).filter(|(e, _)| e.mask & bit != 0).map(|(_, c)| c.flex_factor).collect();
+        (enrolled.len(), enrolled.iter().filter(|x| **x != f).count(), f)
+    };
+    let mut factors = std::collections::BTreeSet::new();
+    let mut before = 0;
+    for _ in 0..288 {
+        assert!(sim.step());
+        let (n, stale, f) = follow(&mut sim);
+        assert!(n > 0, "the default scenario enrols businesses in RTP");
+        assert_eq!(stale, 0, "an RTP customer missed the price at {}", sim.clock().now.utc_s);
+        factors.insert(f.to_bits());
+        before = n;
+    }
+    assert!(factors.len() > 5, "prices move during the day ({} factors)", factors.len());
+    // A business that was not in RTP joins it mid-run (an enrolment changes).
+    let w = sim.world_mut();
+    let mut q = w.query::<(Entity, &Enrolment, &FacilityControls)>();
+    let joiner = q.iter(w).find(|(_, e, _)| e.mask & bit == 0).map(|(x, _, _)| x).expect("a business outside RTP");
+    w.get_mut::<Enrolment>(joiner).expect("enrolment").mask |= bit;
+    let mut moved = false;
+    for _ in 0..288 {
+        assert!(sim.step());
+        let (n, stale, f) = follow(&mut sim);
+        assert_eq!((n, stale), (before + 1, 0), "the new RTP customer follows prices too");
+        let w = sim.world_mut();
+        moved |= f != 1.0 && w.get::<FacilityControls>(joiner).is_some_and(|c| c.flex_factor == f);
+    }
+    assert!(moved, "the new customer's load moved with a price");
 }

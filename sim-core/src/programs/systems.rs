@@ -285,6 +285,7 @@ fn event_span(
 
 /// What the response system reads and writes for each customer.
 type ResponseData = (
+    Entity,
     &'static Customer,
     &'static Weight,
     &'static mut Enrolment,
@@ -294,7 +295,41 @@ type ResponseData = (
     Option<&'static mut BaseLoad>,
 );
 
+/// The response system's customers, and the filter that tells whether an enrolment changed.
+type ResponseQueries = (Query<'static, 'static, ResponseData>, Query<'static, 'static, (), Changed<Enrolment>>);
+
+/// The customers the response system visits between events (see [`response_system`]).
+#[derive(Default)]
+pub struct Visits {
+    /// Customers enrolled in a program that acts at all times (prices), in query order.
+    always: Vec<Entity>,
+    /// Customers left restless by their last visit (something to attribute or give back).
+    restless: Vec<Entity>,
+    /// `always` is up to date (built by a full pass, and no enrolment changed since).
+    fresh: bool,
+}
+
+/// What a customer's response depends on besides its own components.
+struct Ctx<'a> {
+    now: crate::time::LocalStamp,
+    dt: f64,
+    step_minutes: u32,
+    bh: &'a Behaviour,
+    factors: &'a [crate::devices::building::Factors],
+    ps: &'a ProgramState,
+    prices: &'a PriceSignals,
+    key: &'a NoiseKey,
+}
+
 /// Decide: each enrolled customer's response to the events in force.
+///
+/// A customer at rest (no event of theirs in force or just ended, no program acting on them at all
+/// times, nothing to attribute or give back) is left alone: its devices already hold their normal
+/// settings. While an event is in force or ending, every enrolled customer is checked. Between
+/// events only the customers of always-on programs and those left restless by their last visit
+/// can be other than at rest, so only they are visited (from lists kept by the system; the list of
+/// always-on customers is rebuilt by a full pass whenever an enrolment changed). No float sum is
+/// added to between events, so the order of visits does not change any result.
 #[allow(clippy::too_many_arguments)]
 pub fn response_system(
     clock: Res<'_, Clock>,
@@ -304,166 +339,213 @@ pub fn response_system(
     key: Res<'_, NoiseKey>,
     mut stats: ResMut<'_, ProgramStats>,
     shapes: Res<'_, crate::devices::LoadShapes>,
-    mut restless: Local<'_, usize>,
-    mut q: Query<'_, '_, ResponseData>,
+    mut visits: Local<'_, Visits>,
+    mut queries: ParamSet<'_, '_, ResponseQueries>,
 ) {
     if !ps.live {
         return;
     }
-    let now = clock.now;
-    let dt = clock.dt_hours();
-    let bh = &behaviour.0;
-    let factors = &shapes.factors;
+    let ctx = Ctx {
+        now: clock.now,
+        dt: clock.dt_hours(),
+        step_minutes: clock.step_minutes,
+        bh: &behaviour.0,
+        factors: &shapes.factors,
+        ps: &ps,
+        prices: &prices,
+        key: &key,
+    };
     // Programs that act on customers at all times (prices), not only in events.
     let always_on: u16 = (0..ps.specs.len().min(MAX_PROGRAMS))
         .filter(|p| matches!(ps.specs[*p].response, Response::RealTimePrice { .. }))
         .fold(0, |m, p| m | (1 << p));
-    let busy = ps.active_mask | ps.ending_mask | always_on;
-    // Every customer was left at rest last step and no program is busy: all stay at rest (only this
-    // system moves a customer out of rest), so there is nothing to visit.
-    if busy == 0 && *restless == 0 {
+    let events = ps.active_mask | ps.ending_mask;
+    let busy = events | always_on;
+    let stats = &mut *stats;
+    let visits = &mut *visits;
+    let restless = std::mem::take(&mut visits.restless);
+    let unchanged = queries.p1().is_empty();
+    let mut q = queries.p0();
+    if events == 0 && visits.fresh && unchanged {
+        // Between events: the always-on customers, then the restless ones not among them.
+        for &e in &visits.always {
+            if let Ok(item) = q.get_mut(e) {
+                respond(item, &ctx, stats, &mut visits.restless);
+            }
+        }
+        for e in restless {
+            if let Ok(item) = q.get_mut(e)
+                && item.3.mask & always_on == 0
+            {
+                respond(item, &ctx, stats, &mut visits.restless);
+            }
+        }
         return;
     }
-    *restless = 0;
-    for (c, w, mut en, ac, b, pump, base) in &mut q {
-        // At rest (no event of theirs in force or just ended, nothing to attribute or give back):
-        // their devices already hold their normal settings.
+    visits.always.clear();
+    for item in &mut q {
+        let en = &item.3;
+        if en.mask & always_on != 0 {
+            visits.always.push(item.0);
+        }
         if en.mask & busy == 0 && en.attribution == 0 && en.rebound_kw == 0.0 {
             continue;
         }
-        let en = en.bypass_change_detection();
-        let id = u64::from(c.id);
-        let starting = en.mask & ps.starting_mask;
-        if starting != 0 {
-            on_event_start(en, starting, &ps, bh, &key, id, now, w.0, &mut stats);
-        }
-        let ending = en.mask & ps.ending_mask;
-        let live = en.mask & ps.active_mask;
-        if ending != 0 && live == 0 {
-            en.recent = (ending, now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64);
-            en.rebound_kw = en.rebound_kwh / bh.rebound_hours;
-        }
-        let eff = live & !en.opted_out;
-        let mut offset = 0.0;
-        let mut suspended = 0u16;
-        let mut shed: f64 = 0.0;
-        let mut cap = f64::INFINITY;
-        let mut flex = 1.0;
-        let mut interrupted = false;
-        let mut always = 0u16;
-        for p in bits(en.mask) {
-            let bit = 1u16 << p;
-            let spec = &ps.specs[p];
-            let ev = ps.active_event[p];
-            let on = eff & bit != 0;
-            let ramp = if on {
-                let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0 + f64::from(clock.step_minutes);
-                if en.auto_dr || bh.manual_ramp_minutes <= 0.0 { 1.0 } else { (mins / bh.manual_ramp_minutes).min(1.0) }
-            } else {
-                0.0
-            };
-            match &spec.response {
-                Response::AcCycling { .. } => {
-                    if live & bit != 0 && en.opted_out & bit != 0 {
-                        suspended |= ps.plan_bits[p].get(en.plan as usize).copied().unwrap_or(0);
-                    }
+        respond(item, &ctx, stats, &mut visits.restless);
+    }
+    visits.fresh = true;
+}
+
+/// A query item's customer (see [`respond`]).
+type ResponseItem<'a> = (
+    Entity,
+    &'a Customer,
+    &'a Weight,
+    Mut<'a, Enrolment>,
+    Option<(Mut<'a, AirConditioner>, Mut<'a, AcSetpoint>)>,
+    Option<(Mut<'a, Building>, Mut<'a, FacilityControls>)>,
+    Option<Mut<'a, Pump>>,
+    Option<Mut<'a, BaseLoad>>,
+);
+
+/// Visits one customer: its response to the events in force and the settings of its devices;
+/// pushes it on `restless` when it is left with something to attribute or give back.
+fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, restless: &mut Vec<Entity>) {
+    let Ctx { now, dt, step_minutes, bh, factors, ps, prices, key } = *ctx;
+    let (entity, c, w, mut en, ac, b, pump, base) = item;
+    let en = en.bypass_change_detection();
+    let id = u64::from(c.id);
+    let starting = en.mask & ps.starting_mask;
+    if starting != 0 {
+        on_event_start(en, starting, ps, bh, key, id, now, w.0, stats);
+    }
+    let ending = en.mask & ps.ending_mask;
+    let live = en.mask & ps.active_mask;
+    if ending != 0 && live == 0 {
+        en.recent = (ending, now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64);
+        en.rebound_kw = en.rebound_kwh / bh.rebound_hours;
+    }
+    let eff = live & !en.opted_out;
+    let mut offset = 0.0;
+    let mut suspended = 0u16;
+    let mut shed: f64 = 0.0;
+    let mut cap = f64::INFINITY;
+    let mut flex = 1.0;
+    let mut interrupted = false;
+    let mut always = 0u16;
+    for p in bits(en.mask) {
+        let bit = 1u16 << p;
+        let spec = &ps.specs[p];
+        let ev = ps.active_event[p];
+        let on = eff & bit != 0;
+        let ramp = if on {
+            let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0 + f64::from(step_minutes);
+            if en.auto_dr || bh.manual_ramp_minutes <= 0.0 { 1.0 } else { (mins / bh.manual_ramp_minutes).min(1.0) }
+        } else {
+            0.0
+        };
+        match &spec.response {
+            Response::AcCycling { .. } => {
+                if live & bit != 0 && en.opted_out & bit != 0 {
+                    suspended |= ps.plan_bits[p].get(en.plan as usize).copied().unwrap_or(0);
                 }
-                Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
-                    if on && en.overridden & bit == 0 {
-                        let f = fatigue(en, bh);
-                        let ph = (override_prob_per_hour * f * reliability(en, bh)).min(1.0);
-                        let p_step = 1.0 - libm::pow(1.0 - ph, dt);
-                        if key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56)) < p_step {
-                            en.overridden |= bit;
-                            stats.overrides[p] += w.0;
-                        } else {
-                            offset += setpoint_offset_c;
-                        }
-                    }
-                }
-                Response::PumpInterrupt => interrupted |= on,
-                Response::FirmServiceLevel { partial_share, .. } => {
-                    if on {
-                        let e = &ps.events[ev];
-                        let ready = e.start_utc.max(e.issued_utc + i64::from(en.option_minutes) * 60);
-                        if now.utc_s >= ready {
-                            if en.compliant & bit != 0 {
-                                cap = cap.min(en.fsl_kw);
-                            } else if let Some((b, _)) = &b {
-                                let exp =
-                                    expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default());
-                                shed = shed.max(partial_share * (exp - en.fsl_kw).max(0.0));
-                            }
-                        }
-                    }
-                }
-                Response::Nomination { .. } => {
-                    if on {
-                        shed = shed.max(en.nomination_kw * en.performance * ramp * ps.dispatch_share[p]);
-                    }
-                }
-                Response::Voluntary { .. } => {
-                    if on && en.participating & bit != 0 {
-                        shed = shed.max(en.flexible_kw * en.voluntary_share * ramp);
-                    }
-                }
-                Response::Price { setpoint_offset_c, .. } => {
-                    if on {
-                        flex *= prices.factor[p];
+            }
+            Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
+                if on && en.overridden & bit == 0 {
+                    let f = fatigue(en, bh);
+                    let ph = (override_prob_per_hour * f * reliability(en, bh)).min(1.0);
+                    let p_step = 1.0 - libm::pow(1.0 - ph, dt);
+                    if key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56)) < p_step {
+                        en.overridden |= bit;
+                        stats.overrides[p] += w.0;
+                    } else {
                         offset += setpoint_offset_c;
                     }
                 }
-                Response::RealTimePrice { .. } => {
-                    flex *= prices.factor[p];
-                    always |= bit;
-                }
             }
-        }
-        // Backup generation in events with reductions to deliver, where the rules allow it.
-        if en.generator_kw > 0.0 && (shed > 0.0 || cap.is_finite()) {
-            let first = bits(eff).find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
-            if let Some(p) = first {
-                match check_generator_use(&ps.specs[p], true, en.generator_fossil, en.dac, ps.order_now) {
-                    Ok(()) => {
-                        shed += en.generator_kw;
-                        stats.generator_kwh += w.0 * en.generator_kw * dt;
+            Response::PumpInterrupt => interrupted |= on,
+            Response::FirmServiceLevel { partial_share, .. } => {
+                if on {
+                    let e = &ps.events[ev];
+                    let ready = e.start_utc.max(e.issued_utc + i64::from(en.option_minutes) * 60);
+                    if now.utc_s >= ready {
+                        if en.compliant & bit != 0 {
+                            cap = cap.min(en.fsl_kw);
+                        } else if let Some((b, _)) = &b {
+                            let exp = expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default());
+                            shed = shed.max(partial_share * (exp - en.fsl_kw).max(0.0));
+                        }
                     }
-                    Err(_) => stats.generator_refused_kwh += w.0 * en.generator_kw * dt,
                 }
             }
+            Response::Nomination { .. } => {
+                if on {
+                    shed = shed.max(en.nomination_kw * en.performance * ramp * ps.dispatch_share[p]);
+                }
+            }
+            Response::Voluntary { .. } => {
+                if on && en.participating & bit != 0 {
+                    shed = shed.max(en.flexible_kw * en.voluntary_share * ramp);
+                }
+            }
+            Response::Price { setpoint_offset_c, .. } => {
+                if on {
+                    flex *= prices.factor[p];
+                    offset += setpoint_offset_c;
+                }
+            }
+            Response::RealTimePrice { .. } => {
+                flex *= prices.factor[p];
+                always |= bit;
+            }
         }
-        // Snapback: energy shed in events partly comes back afterwards.
-        let mut extra = 0.0;
-        if eff != 0 {
-            let price_cut = b.as_ref().map_or(0.0, |(b, _)| {
-                (1.0 - flex).max(0.0)
-                    * b.flexible_share
-                    * expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default())
-            });
-            en.rebound_kwh += (shed + price_cut) * dt * bh.rebound_share;
-        } else if en.rebound_kwh > 0.0 {
-            extra = en.rebound_kw.min(en.rebound_kwh / dt);
-            en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
-        } else {
-            // Paid back: this step takes the rebound off the devices, and the customer may rest.
-            en.rebound_kw = 0.0;
+    }
+    // Backup generation in events with reductions to deliver, where the rules allow it.
+    if en.generator_kw > 0.0 && (shed > 0.0 || cap.is_finite()) {
+        let first = bits(eff).find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
+        if let Some(p) = first {
+            match check_generator_use(&ps.specs[p], true, en.generator_fossil, en.dac, ps.order_now) {
+                Ok(()) => {
+                    shed += en.generator_kw;
+                    stats.generator_kwh += w.0 * en.generator_kw * dt;
+                }
+                Err(_) => stats.generator_refused_kwh += w.0 * en.generator_kw * dt,
+            }
         }
-        if let Some((mut a, mut sp)) = ac {
-            sp.apply(offset as f32, &mut a);
-            a.suspended_mask = suspended;
-        }
-        if let Some((mut b, mut ctl)) = b {
-            ctl.apply(FacilityControls { shed_kw: shed, cap_kw: cap, flex_factor: flex, extra_kw: extra }, &mut b);
-        }
-        if let Some(mut p) = pump {
-            p.interrupted = interrupted;
-        }
-        if let Some(mut bl) = base {
-            bl.factor = flex;
-        }
-        let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { 0 };
-        en.attribution = if eff != 0 { eff | always } else { recent | always };
-        *restless += usize::from(en.attribution != 0 || en.rebound_kw != 0.0);
+    }
+    // Snapback: energy shed in events partly comes back afterwards.
+    let mut extra = 0.0;
+    if eff != 0 {
+        let price_cut = b.as_ref().map_or(0.0, |(b, _)| {
+            (1.0 - flex).max(0.0)
+                * b.flexible_share
+                * expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default())
+        });
+        en.rebound_kwh += (shed + price_cut) * dt * bh.rebound_share;
+    } else if en.rebound_kwh > 0.0 {
+        extra = en.rebound_kw.min(en.rebound_kwh / dt);
+        en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
+    } else {
+        // Paid back: this step takes the rebound off the devices, and the customer may rest.
+        en.rebound_kw = 0.0;
+    }
+    if let Some((mut a, mut sp)) = ac {
+        sp.apply(offset as f32, &mut a);
+        a.suspended_mask = suspended;
+    }
+    if let Some((mut b, mut ctl)) = b {
+        ctl.apply(FacilityControls { shed_kw: shed, cap_kw: cap, flex_factor: flex, extra_kw: extra }, &mut b);
+    }
+    if let Some(mut p) = pump {
+        p.interrupted = interrupted;
+    }
+    if let Some(mut bl) = base {
+        bl.factor = flex;
+    }
+    let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { 0 };
+    en.attribution = if eff != 0 { eff | always } else { recent | always };
+    if en.attribution != 0 || en.rebound_kw != 0.0 {
+        restless.push(entity);
     }
 }
 
