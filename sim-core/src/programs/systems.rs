@@ -307,6 +307,8 @@ pub struct Visits {
     restless: Vec<Entity>,
     /// `always` is up to date (built by a full pass, and no enrolment changed since).
     fresh: bool,
+    /// Customers the last full pass went over (all enrolled customers).
+    enrolled: usize,
 }
 
 /// What a customer's response depends on besides its own components.
@@ -366,7 +368,10 @@ pub fn response_system(
     let restless = std::mem::take(&mut visits.restless);
     let unchanged = queries.p1().is_empty();
     let mut q = queries.p0();
-    if events == 0 && visits.fresh && unchanged {
+    // A visit from a list looks the customer up (several times the cost of passing it in a full
+    // pass): after an event, while many are restless, the full pass is cheaper.
+    let few = (visits.always.len() + restless.len()) * 8 < visits.enrolled;
+    if events == 0 && visits.fresh && unchanged && few {
         // Between events: the always-on customers, then the restless ones not among them.
         for &e in &visits.always {
             if let Ok(item) = q.get_mut(e) {
@@ -383,7 +388,9 @@ pub fn response_system(
         return;
     }
     visits.always.clear();
+    visits.enrolled = 0;
     for item in &mut q {
+        visits.enrolled += 1;
         let en = &item.3;
         if en.mask & always_on != 0 {
             visits.always.push(item.0);
