@@ -305,7 +305,7 @@ pub struct Visits {
     always: Vec<Entity>,
     /// Customers left restless by their last visit (something to attribute or give back).
     restless: Vec<Entity>,
-    /// `always` is up to date (built by a full pass, and no enrolment changed since).
+    /// A full pass has built `always` (valid until an enrolment changes, which the system checks).
     fresh: bool,
     /// Customers the last full pass went over (all enrolled customers).
     enrolled: usize,
@@ -329,9 +329,11 @@ struct Ctx<'a> {
 /// times, nothing to attribute or give back) is left alone: its devices already hold their normal
 /// settings. While an event is in force or ending, every enrolled customer is checked. Between
 /// events only the customers of always-on programs and those left restless by their last visit
-/// can be other than at rest, so only they are visited (from lists kept by the system; the list of
-/// always-on customers is rebuilt by a full pass whenever an enrolment changed). No float sum is
-/// added to between events, so the order of visits does not change any result.
+/// can be other than at rest, so only they are visited, from lists the system keeps. It makes the
+/// full pass instead whenever an enrolment changed (the pass rebuilds the list of always-on
+/// customers) and while the lists are long (right after an event, when looking each customer up
+/// costs more than the pass). No float sum is added to between events, so the order of visits does
+/// not change any result.
 #[allow(clippy::too_many_arguments)]
 pub fn response_system(
     clock: Res<'_, Clock>,

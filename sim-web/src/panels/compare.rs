@@ -43,7 +43,6 @@ impl Figures {
     /// The figures of a run (its summary and recorded steps).
     pub fn of(job: &RunJob, s: &RunSummary) -> Figures {
         let steps = &job.sim.metrics().steps;
-        let v = serde_json::to_value(s).unwrap_or_default();
         let eea = |l: AlertLevel| s.alert_hours_at_or_above.get(&l).copied().unwrap_or(0.0);
         Figures {
             peak_mw: s.peak_system_load_mw,
@@ -52,7 +51,7 @@ impl Figures {
             eea3_hours: eea(AlertLevel::Eea3),
             unserved_mwh: s.unserved_energy_mwh,
             min_margin_pct: s.min_reserve_margin_pct,
-            cost_usd: super::settlement::total_money(&v),
+            cost_usd: super::settlement::total_cost(s),
             events: s.programs.values().map(|p| p.events_called).sum(),
             max_indoor_c: steps.iter().map(|x| x.mean_indoor_temp_c).filter(|x| x.is_finite()).fold(f64::NAN, f64::max),
             discomfort_ch: steps

@@ -1,78 +1,12 @@
-//! Settlement: payments, cost per kW-year, settled vs true reduction.
-//!
-//! Read generically from the summary JSON: every per-program field the panel does not already
-//! know (settlement's fields as they land: `*_usd`, `settled_*`, payments, baselines) becomes a
-//! column, money fields are totalled, and a `settled_*` field is set beside its true counterpart.
+//! Settlement: what each program delivered (measured against the no-event twin), what its
+//! settlement credited (measured against baselines), what it cost and what its customers felt,
+//! read from the run summary's program fields.
 
 use super::{fmt_num, series_color};
 use crate::app::DashApp;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Plot};
-use serde_json::Value;
-
-/// Fields of a program's summary the other panels already show.
-const KNOWN: [&str; 14] = [
-    "name",
-    "enrolled_customers",
-    "enrolled_agents",
-    "events_called",
-    "events_refused",
-    "event_hours",
-    "mw_at_system_peak",
-    "mw_at_counterfactual_peak",
-    "mean_event_reduction_mw",
-    "max_reduction_mw",
-    "net_reduction_mwh",
-    "notifications",
-    "opt_outs",
-    "overrides",
-];
-
-/// Top-level summary fields the other panels already show.
-const KNOWN_TOP: [&str; 27] = [
-    "scenario",
-    "seed",
-    "steps",
-    "step_minutes",
-    "start",
-    "end",
-    "agents",
-    "customers_represented",
-    "peak_system_load_mw",
-    "peak_system_load_time",
-    "min_reserve_margin_pct",
-    "min_reserve_margin_time",
-    "alert_hours",
-    "alert_hours_at_or_above",
-    "unserved_energy_mwh",
-    "customers_peak_mw",
-    "customers_peak_time",
-    "customers_energy_mwh",
-    "max_outdoor_temp_c",
-    "day_ahead_alerts",
-    "counterfactual_peak_system_load_mw",
-    "programs",
-    "enrolment_rejections",
-    "generator_mwh",
-    "generator_refused_mwh",
-    "unattributed_reduction_mwh",
-    "batch",
-];
-
-/// Whether a field is money.
-pub fn is_money(key: &str) -> bool {
-    key.contains("usd") || key.contains("payment") || key.contains("cost") || key.contains("penalt")
-}
-
-/// What a program costs in a run, $: its `cost_usd` field, or else the sum of its `*_usd` fields.
-pub fn program_money(p: &Value) -> Option<f64> {
-    let obj = p.as_object()?;
-    if let Some(c) = obj.get("cost_usd").and_then(Value::as_f64) {
-        return Some(c);
-    }
-    let vals: Vec<f64> = obj.iter().filter(|(k, _)| k.ends_with("_usd")).filter_map(|(_, v)| v.as_f64()).collect();
-    (!vals.is_empty()).then(|| vals.iter().sum())
-}
+use sim_core::metrics::{ProgramSummary, RunSummary};
 
 /// Money as `$1,234` or `-$1,234`.
 pub fn fmt_money(x: f64) -> String {
@@ -83,165 +17,123 @@ pub fn fmt_money(x: f64) -> String {
     if x < 0.0 && s != "0" { format!("-${s}") } else { format!("${s}") }
 }
 
-/// Total money across programs (and top-level money fields), if the summary has any.
-pub fn total_money(summary: &Value) -> Option<f64> {
-    let mut any = false;
-    let mut total = 0.0;
-    if let Some(ps) = summary.get("programs").and_then(Value::as_object) {
-        for p in ps.values() {
-            if let Some(m) = program_money(p) {
-                any = true;
-                total += m;
-            }
-        }
-    }
-    (any).then_some(total)
+/// What the run's programs cost together (payments + credits − penalties), $; `None` when the book
+/// has no programs.
+pub fn total_cost(s: &RunSummary) -> Option<f64> {
+    (!s.programs.is_empty()).then(|| s.programs.values().map(|p| p.cost_usd).sum())
 }
+
+/// Whether a program had customers or called events (the others are listed by name only).
+pub fn is_active(p: &ProgramSummary) -> bool {
+    p.enrolled_customers > 0.0 || p.events_called > 0
+}
+
+/// An optional figure, or a dash.
+fn opt(x: Option<f64>, show: impl Fn(f64) -> String) -> String {
+    x.map_or_else(|| "–".into(), show)
+}
+
+/// The table's columns: heading and a program's cell.
+type Column = (&'static str, fn(&ProgramSummary) -> String);
+
+/// The settlement table: delivery (twin), settlement (baselines), money, comfort.
+pub const COLUMNS: [Column; 17] = [
+    ("enrolled customers", |p| fmt_num(p.enrolled_customers, 0)),
+    ("true MW at peak", |p| fmt_num(p.mw_at_system_peak, 1)),
+    ("true mean MW in events", |p| fmt_num(p.mean_event_reduction_mw, 1)),
+    ("true net MWh", |p| fmt_num(p.net_reduction_mwh, 1)),
+    ("true MWh in events", |p| fmt_num(p.true_reduction_mwh, 1)),
+    ("settled MWh", |p| fmt_num(p.settled_reduction_mwh, 1)),
+    ("settlement error", |p| opt(p.settlement_error_pct, |x| format!("{x:+.1} %"))),
+    ("unsettled events", |p| p.unsettled_events.to_string()),
+    ("payments", |p| fmt_money(p.payments_usd)),
+    ("credits", |p| fmt_money(p.credits_usd)),
+    ("penalties", |p| fmt_money(p.penalties_usd)),
+    ("cost", |p| fmt_money(p.cost_usd)),
+    ("cost per kW-year", |p| opt(p.cost_per_kw_year, fmt_money)),
+    ("cost per MWh", |p| opt(p.cost_per_mwh, fmt_money)),
+    ("°C·h above setpoint per customer", |p| fmt_num(p.comfort_degree_hours_per_customer, 2)),
+    ("extra °C·h vs twin per customer", |p| opt(p.extra_degree_hours_per_customer, |x| fmt_num(x, 2))),
+    ("share overriding or opting out", |p| format!("{} %", fmt_num(100.0 * p.share_overriding, 1))),
+];
 
 /// The Settlement panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
     super::with_main_run(app, ui, |ui, job| {
         let summary = job.summary_so_far();
-        let v = serde_json::to_value(&*summary).unwrap_or(Value::Null);
-        let run_h = summary.steps as f64 * f64::from(summary.step_minutes) / 60.0;
-        let all = v.get("programs").and_then(Value::as_object).cloned().unwrap_or_default();
-        // Programs nobody is in and that called nothing (e.g. aggregator contracts without a DRP)
-        // are listed by name only.
-        let (programs, idle) = split_idle(all);
-        // Extra numeric fields, in first-seen order.
-        let mut extra: Vec<String> = vec![];
-        for p in programs.values() {
-            if let Some(o) = p.as_object() {
-                for (k, x) in o {
-                    if !KNOWN.contains(&k.as_str()) && x.is_number() && !extra.contains(k) {
-                        extra.push(k.clone());
-                    }
-                }
-            }
-        }
+        let (active, idle): (Vec<_>, Vec<_>) = summary.programs.iter().partition(|(_, p)| is_active(p));
         egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
             ui.heading("Settlement");
             if job.summary.is_none() {
                 ui.label(RichText::new("(so far: the run is not finished)").weak());
             }
-            let has_money = extra.iter().any(|k| is_money(k));
-            if !has_money {
-                ui.label(
-                    "The summary has no settlement fields yet (payments, settled reductions): \
-                     this panel shows them as soon as the engine writes them. Meanwhile: what \
-                     each program delivered, measured against the no-event twin.",
-                );
-            }
             if !idle.is_empty() {
-                ui.label(RichText::new(format!("No customers and no events: {}", idle.join(", "))).weak());
+                let names: Vec<&str> = idle.iter().map(|(id, _)| id.as_str()).collect();
+                ui.label(RichText::new(format!("No customers and no events: {}", names.join(", "))).weak());
             }
             egui::Grid::new("settlement").striped(true).show(ui, |ui| {
-                let mut head = vec![
-                    "program".to_string(),
-                    "enrolled customers".into(),
-                    "true MW at peak".into(),
-                    "true mean MW in events".into(),
-                    "true net MWh".into(),
-                ];
-                head.extend(extra.iter().cloned());
-                head.push("cost per kW-year".into());
-                for h in &head {
-                    ui.label(RichText::new(h).strong());
+                ui.label(RichText::new("program").strong());
+                for (head, _) in &COLUMNS {
+                    ui.label(RichText::new(*head).strong());
                 }
                 ui.end_row();
-                for (i, (id, p)) in programs.iter().enumerate() {
-                    let f = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
-                    ui.colored_label(series_color(i), id);
-                    ui.label(fmt_num(f("enrolled_customers"), 0));
-                    ui.label(fmt_num(f("mw_at_system_peak"), 1));
-                    ui.label(fmt_num(f("mean_event_reduction_mw"), 1));
-                    ui.label(fmt_num(f("net_reduction_mwh"), 1));
-                    for k in &extra {
-                        let x = f(k);
-                        ui.label(if is_money(k) { fmt_money(x) } else { fmt_num(x, 2) });
+                for (i, (id, p)) in active.iter().enumerate() {
+                    ui.colored_label(series_color(i), id.as_str()).on_hover_text(&p.name);
+                    for (_, cell) in &COLUMNS {
+                        ui.label(cell(p));
                     }
-                    let kw = f("mw_at_system_peak") * 1000.0;
-                    let direct =
-                        p.get("cost_per_kw_year_usd").or_else(|| p.get("cost_per_kw_year")).and_then(Value::as_f64);
-                    let per = match (direct, program_money(p)) {
-                        (Some(x), _) => Some(x),
-                        (None, Some(m)) if kw > 0.0 && run_h > 0.0 => Some(m / kw * 8760.0 / run_h),
-                        _ => None,
-                    };
-                    ui.label(per.map_or("–".into(), fmt_money));
                     ui.end_row();
                 }
             });
+            if let Some(total) = total_cost(&summary) {
+                ui.label(format!("All programs together cost {} over the run.", fmt_money(total)));
+            }
             ui.label(
                 RichText::new(
-                    "Cost per kW-year: the program's money fields over its true kW at the system \
-                     peak, scaled from the run's length to a year (or the summary's own figure).",
+                    "True figures compare the run with its no-event twin; settled ones compare \
+                     meters with the programs' baselines. Cost: payments + credits − penalties; \
+                     per kW-year: scaled from the run's length to a year, per kW of mean true \
+                     reduction in events.",
                 )
                 .weak(),
             );
             ui.add_space(8.0);
-            settled_vs_true(ui, &programs);
-            let others: Vec<(&String, &Value)> = v
-                .as_object()
-                .map(|o| o.iter().filter(|(k, _)| !KNOWN_TOP.contains(&k.as_str())).collect())
-                .unwrap_or_default();
-            if !others.is_empty() {
-                ui.add_space(8.0);
-                ui.heading("Other results in the summary");
-                for (k, x) in others {
-                    egui::CollapsingHeader::new(k.as_str()).default_open(true).show(ui, |ui| json_tree(ui, x));
-                }
-            }
+            settled_vs_true(ui, &active);
         });
     });
 }
 
-/// Bars of settled (baseline-measured) vs true (twin-measured) reduction, where both exist.
-/// Splits the summary's programs into those with customers or events and the names of the rest.
-pub fn split_idle(all: serde_json::Map<String, Value>) -> (serde_json::Map<String, Value>, Vec<String>) {
-    let mut idle = vec![];
-    let mut active = serde_json::Map::new();
-    for (id, p) in all {
-        let f = |k: &str| p.get(k).and_then(Value::as_f64).unwrap_or(0.0);
-        if f("enrolled_customers") == 0.0 && f("events_called") == 0.0 {
-            idle.push(id);
-        } else {
-            active.insert(id, p);
-        }
-    }
-    (active, idle)
+/// A program's settled and true energy reduction in events, MWh.
+struct Reduction<'a> {
+    id: &'a str,
+    settled: f64,
+    truth: f64,
+    error_pct: Option<f64>,
 }
 
-fn settled_vs_true(ui: &mut egui::Ui, programs: &serde_json::Map<String, Value>) {
-    let mut pairs = vec![];
-    for (id, p) in programs {
-        let Some(o) = p.as_object() else { continue };
-        for (k, x) in o {
-            let Some(rest) = k.strip_prefix("settled_") else {
-                continue;
-            };
-            let Some(s) = x.as_f64() else { continue };
-            let truth = o
-                .get(rest)
-                .or_else(|| o.get(&format!("true_{rest}")))
-                .or_else(|| o.get("mean_event_reduction_mw"))
-                .and_then(Value::as_f64);
-            if let Some(t) = truth {
-                pairs.push((id.clone(), k.clone(), s, t));
-                break;
-            }
-        }
-    }
-    ui.heading("Settled vs true reduction");
+/// Bars of settled (baseline-measured) against true (twin-measured) energy reduction in events.
+fn settled_vs_true(ui: &mut egui::Ui, programs: &[(&String, &ProgramSummary)]) {
+    let pairs: Vec<Reduction<'_>> = programs
+        .iter()
+        .filter(|(_, p)| p.settled_reduction_mwh != 0.0 || p.true_reduction_mwh != 0.0)
+        .map(|(id, p)| Reduction {
+            id: id.as_str(),
+            settled: p.settled_reduction_mwh,
+            truth: p.true_reduction_mwh,
+            error_pct: p.settlement_error_pct,
+        })
+        .collect();
+    ui.heading("Settled vs true reduction in events (MWh)");
     if pairs.is_empty() {
-        ui.label(RichText::new("No settled figures in the summary yet (fields named settled_*).").weak());
+        ui.label(RichText::new("No program reduced load in an event yet.").weak());
         return;
     }
-    let settled: Vec<Bar> =
-        pairs.iter().enumerate().map(|(i, (id, _, s, _))| Bar::new(i as f64 - 0.2, *s).width(0.4).name(id)).collect();
-    let truth: Vec<Bar> =
-        pairs.iter().enumerate().map(|(i, (id, _, _, t))| Bar::new(i as f64 + 0.2, *t).width(0.4).name(id)).collect();
-    let names: Vec<String> = pairs.iter().map(|p| p.0.clone()).collect();
+    let bars = |dx: f64, v: fn(&Reduction<'_>) -> f64| -> Vec<Bar> {
+        pairs.iter().enumerate().map(|(i, p)| Bar::new(i as f64 + dx, v(p)).width(0.4).name(p.id)).collect()
+    };
+    let settled = bars(-0.2, |p| p.settled);
+    let truth = bars(0.2, |p| p.truth);
+    let names: Vec<String> = pairs.iter().map(|p| p.id.to_string()).collect();
     Plot::new("settled-vs-true")
         .height(220.0)
         .legend(Legend::default())
@@ -257,42 +149,14 @@ fn settled_vs_true(ui: &mut egui::Ui, programs: &serde_json::Map<String, Value>)
             p.bar_chart(BarChart::new("settled", settled).color(Color32::from_rgb(255, 127, 14)));
             p.bar_chart(BarChart::new("true", truth).color(Color32::from_rgb(31, 119, 180)));
         });
-    for (id, k, s, t) in &pairs {
+    for p in &pairs {
+        let err = opt(p.error_pct, |x| format!("{x:+.0} %"));
         ui.label(format!(
-            "{id}: {k} = {} vs true {} ({:+.0} %)",
-            fmt_num(*s, 2),
-            fmt_num(*t, 2),
-            if *t != 0.0 { 100.0 * (s - t) / t } else { 0.0 }
+            "{}: settled {} MWh vs true {} MWh ({err})",
+            p.id,
+            fmt_num(p.settled, 2),
+            fmt_num(p.truth, 2)
         ));
-    }
-}
-
-fn json_tree(ui: &mut egui::Ui, v: &Value) {
-    match v {
-        Value::Object(o) => {
-            egui::Grid::new(ui.next_auto_id()).striped(true).show(ui, |ui| {
-                for (k, x) in o {
-                    ui.label(k);
-                    match x {
-                        Value::Object(_) | Value::Array(_) => {
-                            ui.vertical(|ui| json_tree(ui, x));
-                        }
-                        _ => {
-                            ui.label(x.to_string());
-                        }
-                    }
-                    ui.end_row();
-                }
-            });
-        }
-        Value::Array(a) => {
-            for x in a.iter().take(50) {
-                json_tree(ui, x);
-            }
-        }
-        other => {
-            ui.label(other.to_string());
-        }
     }
 }
 
@@ -301,27 +165,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_fields_are_found_generically() {
-        let p = serde_json::json!({"name": "x", "payments_usd": 100.0, "penalties_usd": -20.0,
-            "mw_at_system_peak": 3.0, "capacity_usd_per_kw_month": 8.0});
-        assert_eq!(program_money(&p), Some(80.0));
-        let with_cost = serde_json::json!({"payments_usd": 100.0, "cost_usd": 90.0, "cost_per_mwh": 5.0});
-        assert_eq!(program_money(&with_cost), Some(90.0));
+    fn money_reads_as_dollars() {
         assert_eq!(fmt_money(-1234.4), "-$1,234");
-        let s = serde_json::json!({"programs": {"A": p, "B": {"mw_at_system_peak": 1.0}}});
-        assert_eq!(total_money(&s), Some(80.0));
-        assert_eq!(total_money(&serde_json::json!({"programs": {}})), None);
+        assert_eq!(fmt_money(0.2), "$0");
+        assert_eq!(fmt_money(f64::NAN), "–");
     }
 
     #[test]
-    fn programs_without_customers_or_events_are_set_aside() {
-        let all = serde_json::json!({
-            "DRAM": {"enrolled_customers": 0.0, "events_called": 0},
-            "SDP": {"enrolled_customers": 10.0, "events_called": 0},
-            "X": {"enrolled_customers": 0.0, "events_called": 2},
-        });
-        let (active, idle) = split_idle(all.as_object().cloned().unwrap_or_default());
-        assert_eq!(active.keys().collect::<Vec<_>>(), ["SDP", "X"]);
-        assert_eq!(idle, ["DRAM"]);
+    fn the_table_reads_a_real_runs_program_fields() {
+        let scn = sim_core::scenario::load_scenario(
+            sim_core::data::scenario("default.toml").expect("shipped"),
+            "default.toml",
+            &[sim_core::scenario::parse_override("end=2022-09-01").expect("override")],
+            &sim_core::scenario::NoFiles,
+        )
+        .expect("valid");
+        let mut sim = sim_core::Sim::new(&scn, 3);
+        sim.run_to_end();
+        let s = sim.summary();
+        let cost: f64 = s.programs.values().map(|p| p.payments_usd + p.credits_usd - p.penalties_usd).sum();
+        let total = total_cost(&s).expect("the book has programs");
+        assert!((total - cost).abs() <= 1e-6 * cost.abs().max(1.0), "{total} vs {cost}");
+        let (active, idle): (Vec<_>, Vec<_>) = s.programs.values().partition(|p| is_active(p));
+        assert!(!active.is_empty() && !idle.is_empty(), "some programs have customers, some do not");
+        for p in active {
+            let cells: Vec<String> = COLUMNS.iter().map(|(_, cell)| cell(p)).collect();
+            assert_eq!(cells[0], fmt_num(p.enrolled_customers, 0));
+            assert_eq!(cells[11], fmt_money(p.cost_usd));
+            assert!(cells.iter().all(|c| !c.is_empty()));
+        }
     }
 }
