@@ -436,22 +436,30 @@ fn grant(agg: &mut Aggregators, world: &mut World, l: &Link, today: i64) {
             });
         }
     }
-    let ps = world.resource::<ProgramState>().clone();
-    let conflicts: Vec<usize> =
-        ps.specs[drp.program].migration_conflicts.iter().filter_map(|id| ps.index(id)).collect();
+    // The programs the customer leaves: index, id and the A/C control bits of their cycling plans.
+    let conflicts: Vec<(usize, String, u16)> = {
+        let ps = world.resource::<ProgramState>();
+        let plan_bits = |p: usize| ps.plan_bits.get(p).map_or(0, |bits| bits.iter().fold(0, |m, b| m | b));
+        ps.specs[drp.program]
+            .migration_conflicts
+            .iter()
+            .filter_map(|id| ps.index(id))
+            .map(|p| (p, ps.ids[p].clone(), plan_bits(p)))
+            .collect()
+    };
     let Some(mut e) = agg.entities.get(&l.customer).and_then(|e| world.get_entity_mut(*e).ok()) else {
         return;
     };
     let mut en = e.get::<Enrolment>().cloned().unwrap_or(Enrolment { last_event_day: i64::MIN, ..Default::default() });
-    for p in conflicts {
+    for (p, id, plan_bits) in conflicts {
         if en.mask & (1 << p) != 0 {
             en.mask &= !(1 << p);
-            *agg.migrations.entry(ps.ids[p].clone()).or_insert(0.0) += l.weight;
+            *agg.migrations.entry(id).or_insert(0.0) += l.weight;
             // A cycling switch installed for the program stops answering to it.
-            if let (Some(bits), Some(mut ac)) = (ps.plan_bits.get(p), e.get_mut::<AirConditioner>()) {
-                for b in bits {
-                    ac.control_mask &= !b;
-                }
+            if plan_bits != 0
+                && let Some(mut ac) = e.get_mut::<AirConditioner>()
+            {
+                ac.control_mask &= !plan_bits;
             }
         }
     }
