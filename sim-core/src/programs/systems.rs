@@ -368,12 +368,13 @@ pub fn response_system(
     let stats = &mut *stats;
     let visits = &mut *visits;
     let restless = std::mem::take(&mut visits.restless);
-    let unchanged = queries.p1().is_empty();
-    let mut q = queries.p0();
     // A visit from a list looks the customer up (several times the cost of passing it in a full
-    // pass): after an event, while many are restless, the full pass is cheaper.
+    // pass): after an event, while many are restless, the full pass is cheaper. Whether an
+    // enrolment changed is asked last (it scans every enrolment's change tick).
     let few = (visits.always.len() + restless.len()) * 8 < visits.enrolled;
-    if events == 0 && visits.fresh && unchanged && few {
+    let from_lists = events == 0 && visits.fresh && few && queries.p1().is_empty();
+    let mut q = queries.p0();
+    if from_lists {
         // Between events: the always-on customers, then the restless ones not among them.
         for &e in &visits.always {
             if let Ok(item) = q.get_mut(e) {
@@ -405,17 +406,8 @@ pub fn response_system(
     visits.fresh = true;
 }
 
-/// A query item's customer (see [`respond`]).
-type ResponseItem<'a> = (
-    Entity,
-    &'a Customer,
-    &'a Weight,
-    Mut<'a, Enrolment>,
-    Option<(Mut<'a, AirConditioner>, Mut<'a, AcSetpoint>)>,
-    Option<(Mut<'a, Building>, Mut<'a, FacilityControls>)>,
-    Option<Mut<'a, Pump>>,
-    Option<Mut<'a, BaseLoad>>,
-);
+/// A customer as the response system's query yields it (see [`respond`]).
+type ResponseItem<'a> = bevy_ecs::query::QueryItem<'a, 'a, ResponseData>;
 
 /// Visits one customer: its response to the events in force and the settings of its devices;
 /// pushes it on `restless` when it is left with something to attribute or give back.
