@@ -30,10 +30,10 @@ pub struct AirConditioner {
     /// The thermostat stops calling for cooling below this temperature (setpoint + offset - half
     /// the deadband), °C.
     pub off_below_c: f64,
-    /// Equilibrium offset from outdoor temperature while running, R (Q_int - P_th), °C.
-    pub a_on_c: f64,
-    /// Equilibrium offset from outdoor temperature while off, R Q_int, °C.
-    pub a_off_c: f64,
+    /// Equilibrium offset from outdoor temperature, indexed by whether the compressor runs: off
+    /// (`[0]`, R Q_int) and running (`[1]`, R (Q_int - P_th)), °C. (An array, so that the step
+    /// picks one by index rather than by a branch.)
+    pub teq_offset_c: [f64; 2],
     /// Electric draw while running, kW (P_th / COP).
     pub elec_kw: f64,
     /// exp(-dt / (R C)) for the run's step.
@@ -131,8 +131,7 @@ impl AcUnit {
             on_above_c,
             off_below_c,
             // Evaluated as in the peer model: R * (Q_INT - Pth) and R * Q_INT.
-            a_on_c: r * (q_int - pth),
-            a_off_c: r * q_int,
+            teq_offset_c: [r * q_int, r * (q_int - pth)],
             elec_kw: pth / cop,
             decay: libm::exp(-dt_h / (r * c)),
             control_mask: mask,
@@ -149,15 +148,13 @@ impl AcUnit {
 }
 
 /// Thermostat with hysteresis: on above the upper edge, off below the lower, else unchanged.
+///
+/// Written with bit operations, not branches: whether a unit switches this step is close to
+/// random from one unit to the next, so branches on it are mispredicted often.
 #[inline]
 pub fn thermostat(on: bool, temp_c: f64, on_above_c: f64, off_below_c: f64) -> bool {
-    if temp_c > on_above_c {
-        true
-    } else if temp_c < off_below_c {
-        false
-    } else {
-        on
-    }
+    let below = temp_c < off_below_c;
+    (temp_c > on_above_c) | (on & !below)
 }
 
 /// Exact one-step indoor temperature update.
@@ -170,10 +167,11 @@ pub fn next_temp(temp_c: f64, tout_c: f64, r: f64, q_int_kw: f64, pth_kw: f64, r
 /// Electric load the unit draws on average in steady state at outdoor temperature `tout_c`, kW.
 ///
 /// The duty cycle that holds the setpoint: (Tout + R Q_int - setpoint) / (R P_th), clipped to [0, 1]
-/// (R P_th is `a_off_c - a_on_c`).
+/// (R P_th is the difference of the two equilibrium offsets).
 #[inline]
 pub fn steady_state_kw(ac: &AirConditioner, setpoint_c: f64, tout_c: f64) -> f64 {
-    let duty = (tout_c + ac.a_off_c - setpoint_c) / (ac.a_off_c - ac.a_on_c);
+    let [a_off_c, a_on_c] = ac.teq_offset_c;
+    let duty = (tout_c + a_off_c - setpoint_c) / (a_off_c - a_on_c);
     duty.clamp(0.0, 1.0) * ac.elec_kw
 }
 
@@ -251,6 +249,9 @@ mod tests {
         // The edges themselves keep the state.
         assert!(!thermostat(false, 25.5, 25.5, 24.5));
         assert!(thermostat(true, 24.5, 25.5, 24.5));
+        // So does a temperature that compares with nothing (as in the branching form).
+        assert!(thermostat(true, f64::NAN, 25.5, 24.5));
+        assert!(!thermostat(false, f64::NAN, 25.5, 24.5));
     }
 
     #[test]

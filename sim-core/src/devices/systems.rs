@@ -334,16 +334,19 @@ fn ac_step(
 ) {
     x.on = thermostat(x.on, x.temp_c, a.on_above_c, a.off_below_c);
     let blocked = a.control_mask & !a.suspended_mask & st.slots[usize::from(a.cycle_slot)] != 0;
-    let run = x.on && !blocked;
+    let run = x.on & !blocked;
     x.running = run;
-    let (kw, teq) = if run { (other_kw + a.elec_kw, st.tout + a.a_on_c) } else { (other_kw, st.tout + a.a_off_c) };
+    // Arithmetic and indexing, not branches (see `thermostat`).
+    let on = f64::from(u8::from(run));
+    let kw = other_kw + a.elec_kw * on;
+    let teq = st.tout + a.teq_offset_c[usize::from(run)];
     x.temp_c = teq + (x.temp_c - teq) * a.decay;
     let expected =
         if st.coupled { other_expected_kw + steady_state_kw(a, sp.setpoint_c, st.tout) } else { other_expected_kw };
     s.meter(m, kw, expected, w);
     s.ac_weight += w;
     s.ac_temp += w * x.temp_c;
-    s.ac_running += if run { w } else { 0.0 };
+    s.ac_running += w * on;
 }
 
 // The kernels below are written out as plain loops over zipped slices (by macro where the shape
