@@ -37,14 +37,15 @@ pub fn pump_kw(hp: f64, efficiency: f64) -> f64 {
 }
 
 /// Length of the overlap of [a, b) and (c, d] on the 24-hour circle, hours.
+///
+/// Without branches (an empty overlap adds +0, which leaves the sum as it is): every pump takes
+/// this path every step, with windows that overlap or not in no predictable order.
 fn circular_overlap(a: f64, b: f64, c: f64, d: f64) -> f64 {
     let mut total = 0.0;
     for k in [-24.0, 0.0, 24.0] {
         let lo = a.max(c + k);
         let hi = b.min(d + k);
-        if hi > lo {
-            total += hi - lo;
-        }
+        total += (hi - lo).max(0.0);
     }
     total
 }
@@ -59,7 +60,7 @@ pub fn start_hour(night_share: f64, u_which: f64, u_start: f64) -> f64 {
 /// (`offset` 0) or of the next day (`offset` 24).
 pub fn covers(start: f64, hours: f64, hour: f64, offset: f64) -> bool {
     let h = hour + offset;
-    h >= start && h < start + hours
+    (h >= start) & (h < start + hours)
 }
 
 /// Probability that a pump with this schedule is running at `hour`.

@@ -309,9 +309,11 @@ fn pump_load_kw(p: &mut Pump, st: &ActStep<'_>) -> (f64, f64) {
         p.starts = (start(day as u64), start(day.wrapping_sub(1) as u64));
         p.starts_day = day;
     }
-    let today = p.months_mask & month_bit != 0 && covers(p.starts.0, p.hours_per_day, hour, 0.0);
-    let spill = p.months_mask & prev_month_bit != 0 && covers(p.starts.1, p.hours_per_day, hour, 24.0);
-    let kw = if (today || spill) && !p.interrupted { p.kw } else { 0.0 };
+    // Bit operations and a product, not branches: pumps start and stop in no order the branch
+    // predictor could follow.
+    let today = (p.months_mask & month_bit != 0) & covers(p.starts.0, p.hours_per_day, hour, 0.0);
+    let spill = (p.months_mask & prev_month_bit != 0) & covers(p.starts.1, p.hours_per_day, hour, 24.0);
+    let kw = p.kw * f64::from(u8::from((today | spill) & !p.interrupted));
     let expected = if st.coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
     (kw, expected)
 }
