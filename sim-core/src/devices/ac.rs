@@ -130,7 +130,7 @@ impl AcUnit {
         let ac = AirConditioner {
             on_above_c,
             off_below_c,
-            // Evaluated as in the peer model: R * (Q_INT - Pth) and R * Q_INT.
+            // Evaluated as in the peer model: R * Q_INT (off) and R * (Q_INT - Pth) (running).
             teq_offset_c: [r * q_int, r * (q_int - pth)],
             elec_kw: pth / cop,
             decay: libm::exp(-dt_h / (r * c)),

@@ -297,6 +297,14 @@ fn facility_kw(b: &Building, ctl: &FacilityControls, st: &ActStep<'_>) -> (f64, 
     (kw, expected)
 }
 
+/// 1 when `b` holds, else 0. Multiplying by it picks a value without a branch, for conditions that
+/// change from one customer to the next in no order the branch predictor could follow (whether a
+/// compressor runs, whether a pump is in its run block), where branches are mispredicted often.
+#[inline(always)]
+fn one_if(b: bool) -> f64 {
+    f64::from(u8::from(b))
+}
+
 /// A pump's load and its expected load (the chance it runs now times its rating; computed only
 /// when the grid needs it), kW.
 #[inline(always)]
@@ -309,11 +317,10 @@ fn pump_load_kw(p: &mut Pump, st: &ActStep<'_>) -> (f64, f64) {
         p.starts = (start(day as u64), start(day.wrapping_sub(1) as u64));
         p.starts_day = day;
     }
-    // Bit operations and a product, not branches: pumps start and stop in no order the branch
-    // predictor could follow.
+    // Bit operations and a product, not branches (see `one_if`).
     let today = (p.months_mask & month_bit != 0) & covers(p.starts.0, p.hours_per_day, hour, 0.0);
     let spill = (p.months_mask & prev_month_bit != 0) & covers(p.starts.1, p.hours_per_day, hour, 24.0);
-    let kw = p.kw * f64::from(u8::from((today | spill) & !p.interrupted));
+    let kw = p.kw * one_if((today | spill) & !p.interrupted);
     let expected = if st.coupled && p.months_mask & month_bit != 0 { p.kw * run_probability(p, hour) } else { 0.0 };
     (kw, expected)
 }
@@ -338,8 +345,8 @@ fn ac_step(
     let blocked = a.control_mask & !a.suspended_mask & st.slots[usize::from(a.cycle_slot)] != 0;
     let run = x.on & !blocked;
     x.running = run;
-    // Arithmetic and indexing, not branches (see `thermostat`).
-    let on = f64::from(u8::from(run));
+    // Arithmetic and indexing, not branches (see `one_if`).
+    let on = one_if(run);
     let kw = other_kw + a.elec_kw * on;
     let teq = st.tout + a.teq_offset_c[usize::from(run)];
     x.temp_c = teq + (x.temp_c - teq) * a.decay;
