@@ -34,7 +34,7 @@ fn verdict(book: &ProgramBook, reqs: &[String]) -> (Status, String) {
     let last = parsed.last().expect("a request").clone();
     let rows = judge_calendar(book, parsed);
     let row = rows.iter().rev().find(|r| r.request == last).expect("row");
-    (row.status, row.reason.clone())
+    (row.status, row.reason.as_ref().map(ToString::to_string).unwrap_or_default())
 }
 
 fn one(s: &str) -> Vec<String> {

@@ -9,7 +9,7 @@ pub mod rules;
 pub use book::{ProgramBook, ProgramSpec, Trigger};
 pub use dispatch::{DispatchEntry, parse_dispatch_file};
 pub use load::MAX_PROGRAMS;
-pub use rules::{EventRow, Judge, Request, Status, events_csv, judge_calendar};
+pub use rules::{Cap, EventRow, Judge, Refusal, Request, Status, events_csv, judge_calendar};
 pub mod enrol;
 pub mod state;
 pub mod systems;

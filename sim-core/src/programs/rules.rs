@@ -54,8 +54,130 @@ pub struct EventRow {
     pub issued: (Date, u32),
     /// Called or refused.
     pub status: Status,
-    /// Why it was refused (empty when called).
-    pub reason: String,
+    /// Why it was refused (None when called).
+    pub reason: Option<Refusal>,
+}
+
+/// A cap of the program book: a number of events or of event hours in a day, month or year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cap {
+    /// `max_events_per_day`.
+    EventsPerDay,
+    /// `max_events_per_month`.
+    EventsPerMonth,
+    /// `max_events_per_year`.
+    EventsPerYear,
+    /// `max_hours_per_day`.
+    HoursPerDay,
+    /// `max_hours_per_month`.
+    HoursPerMonth,
+    /// `max_hours_per_year`.
+    HoursPerYear,
+    /// `max_test_events_per_year`.
+    TestEventsPerYear,
+}
+
+impl Cap {
+    /// The book's field name.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::EventsPerDay => "max_events_per_day",
+            Self::EventsPerMonth => "max_events_per_month",
+            Self::EventsPerYear => "max_events_per_year",
+            Self::HoursPerDay => "max_hours_per_day",
+            Self::HoursPerMonth => "max_hours_per_month",
+            Self::HoursPerYear => "max_hours_per_year",
+            Self::TestEventsPerYear => "max_test_events_per_year",
+        }
+    }
+}
+
+impl std::fmt::Display for Cap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.field())
+    }
+}
+
+/// Why the rules engine refused a request: the rule broken and its value. The text (`Display`)
+/// is the `reason` column of `events.csv`.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// The request names a program the book does not have.
+    #[error("unknown program {0}")]
+    UnknownProgram(String),
+    /// The program is switched off (`enabled = false`).
+    #[error("program disabled")]
+    Disabled,
+    /// The event ends at or before its start.
+    #[error("end {} is not after start {}", hhmm(*.end_min), hhmm(*.start_min))]
+    EndNotAfterStart {
+        /// Start, minutes after local midnight.
+        start_min: u32,
+        /// End, minutes after local midnight.
+        end_min: u32,
+    },
+    /// The trigger is not one of the program's `triggers`.
+    #[error("trigger {0} not allowed")]
+    TriggerNotAllowed(Trigger),
+    /// The event month is not in `season_months`.
+    #[error("out of season")]
+    OutOfSeason,
+    /// A weekdays-only program on a weekend day.
+    #[error("weekdays only: {0} is a {day:?}", day = .0.weekday())]
+    Weekend(Date),
+    /// A weekdays-only program on a holiday.
+    #[error("weekdays only: {0} is a holiday")]
+    Holiday(Date),
+    /// The program has windows, but none in the event's month.
+    #[error("outside window: none in month {0}")]
+    NoWindowInMonth(u32),
+    /// The event is not inside the month's window.
+    #[error("outside window {}-{}", hhmm(*.start_min), hhmm(*.end_min))]
+    OutsideWindow {
+        /// Window start, minutes after local midnight.
+        start_min: u32,
+        /// Window end, minutes after local midnight.
+        end_min: u32,
+    },
+    /// The event is longer than `max_event_hours`.
+    #[error("max_event_hours {} exceeded", num(*.0))]
+    MaxEventHours(f64),
+    /// The event is shorter than `min_event_hours`.
+    #[error("min_event_hours {} not met", num(*.0))]
+    MinEventHours(f64),
+    /// Notice given after the event's start.
+    #[error("notice: issued after start")]
+    IssuedAfterStart,
+    /// A day-ahead program's notice came after the latest minute of the day before.
+    #[error("notice: needs day-ahead by {}", hhmm(*.0))]
+    NeedsDayAhead(u32),
+    /// Less notice than the program's lead time, minutes.
+    #[error("notice: needs {0} minutes")]
+    NeedsLead(u32),
+    /// The event overlaps an event of the program already called that day.
+    #[error("overlaps called event {}-{}", hhmm(*.start_min), hhmm(*.end_min))]
+    Overlaps {
+        /// The called event's start, minutes after local midnight.
+        start_min: u32,
+        /// Its end.
+        end_min: u32,
+    },
+    /// A cap on the number of events is reached.
+    #[error("{cap} {limit} reached")]
+    EventsCap {
+        /// Which cap.
+        cap: Cap,
+        /// Its value.
+        limit: u32,
+    },
+    /// A cap on event hours would be exceeded.
+    #[error("{cap} {} exceeded", num(*.limit_h))]
+    HoursCap {
+        /// Which cap.
+        cap: Cap,
+        /// Its value, hours.
+        limit_h: f64,
+    },
 }
 
 /// A program's rules with times parsed (built once from a validated spec).
@@ -191,7 +313,7 @@ impl Judge {
                 let v = self.check(spec, rules, req, issued);
                 (issued, v)
             }
-            _ => ((req.date, req.start_min), Err(format!("unknown program {}", req.program))),
+            _ => ((req.date, req.start_min), Err(Refusal::UnknownProgram(req.program.clone()))),
         };
         match verdict {
             Ok(()) => {
@@ -201,9 +323,9 @@ impl Judge {
                     end_min: req.end_min,
                     test: req.trigger == Trigger::Test,
                 });
-                EventRow { request: req.clone(), issued, status: Status::Called, reason: String::new() }
+                EventRow { request: req.clone(), issued, status: Status::Called, reason: None }
             }
-            Err(reason) => EventRow { request: req.clone(), issued, status: Status::Refused, reason },
+            Err(reason) => EventRow { request: req.clone(), issued, status: Status::Refused, reason: Some(reason) },
         }
     }
 
@@ -213,103 +335,99 @@ impl Judge {
         rules: &CompiledRules,
         req: &Request,
         issued: (Date, u32),
-    ) -> Result<(), String> {
+    ) -> Result<(), Refusal> {
         if !spec.enabled {
-            return Err("program disabled".into());
+            return Err(Refusal::Disabled);
         }
         if req.end_min <= req.start_min {
-            return Err(format!("end {} is not after start {}", hhmm(req.end_min), hhmm(req.start_min)));
+            return Err(Refusal::EndNotAfterStart { start_min: req.start_min, end_min: req.end_min });
         }
         if !spec.triggers.contains(&req.trigger) {
-            return Err(format!("trigger {} not allowed", req.trigger));
+            return Err(Refusal::TriggerNotAllowed(req.trigger));
         }
         let month = u32::from(req.date.month() as u8);
         if !spec.season_months.contains(&month) {
-            return Err("out of season".into());
+            return Err(Refusal::OutOfSeason);
         }
         if spec.days == DayRule::Weekdays {
             match day_type(req.date) {
                 DayType::Weekday => {}
-                DayType::Weekend => {
-                    return Err(format!("weekdays only: {} is a {:?}", req.date, req.date.weekday()));
-                }
-                DayType::Holiday => {
-                    return Err(format!("weekdays only: {} is a holiday", req.date));
-                }
+                DayType::Weekend => return Err(Refusal::Weekend(req.date)),
+                DayType::Holiday => return Err(Refusal::Holiday(req.date)),
             }
         }
         match rules.window_for(month) {
             None => {}
-            Some(None) => return Err(format!("outside window: none in month {month}")),
+            Some(None) => return Err(Refusal::NoWindowInMonth(month)),
             Some(Some((ws, we))) => {
                 if req.start_min < ws || req.end_min > we {
-                    return Err(format!("outside window {}-{}", hhmm(ws), hhmm(we)));
+                    return Err(Refusal::OutsideWindow { start_min: ws, end_min: we });
                 }
             }
         }
         let hours = f64::from(req.end_min - req.start_min) / 60.0;
         if let Some(m) = spec.max_event_hours {
             if hours > m + 1e-9 {
-                return Err(format!("max_event_hours {} exceeded", num(m)));
+                return Err(Refusal::MaxEventHours(m));
             }
         }
         if let Some(m) = spec.min_event_hours {
             if hours < m - 1e-9 {
-                return Err(format!("min_event_hours {} not met", num(m)));
+                return Err(Refusal::MinEventHours(m));
             }
         }
         let start = (req.date, req.start_min);
         if minutes_between(issued, start) < 0 {
-            return Err("notice: issued after start".into());
+            return Err(Refusal::IssuedAfterStart);
         }
         if let Some(by) = rules.day_ahead_by {
             let latest = (req.date.yesterday().unwrap_or(req.date), by);
             if minutes_between(issued, latest) < 0 {
-                return Err(format!("notice: needs day-ahead by {}", hhmm(by)));
+                return Err(Refusal::NeedsDayAhead(by));
             }
         }
         if minutes_between(issued, start) < i64::from(rules.lead_minutes) {
-            return Err(format!("notice: needs {} minutes", rules.lead_minutes));
+            return Err(Refusal::NeedsLead(rules.lead_minutes));
         }
         let history = self.called.get(&req.program).map(Vec::as_slice).unwrap_or(&[]);
         if let Some(c) =
             history.iter().find(|c| c.date == req.date && c.start_min < req.end_min && req.start_min < c.end_min)
         {
-            return Err(format!("overlaps called event {}-{}", hhmm(c.start_min), hhmm(c.end_min)));
+            return Err(Refusal::Overlaps { start_min: c.start_min, end_min: c.end_min });
         }
         let same_year = |c: &&Called| c.date.year() == req.date.year();
         let same_month = |c: &&Called| same_year(c) && c.date.month() == req.date.month();
         let same_day = |c: &&Called| c.date == req.date;
         let count = |f: &dyn Fn(&&Called) -> bool| history.iter().filter(|c| f(c)).count() as u32;
         let sum = |f: &dyn Fn(&&Called) -> bool| history.iter().filter(|c| f(c)).map(Called::hours).sum::<f64>();
-        let caps_n: [(&str, Option<u32>, CapFilter<'_>); 3] = [
-            ("max_events_per_day", spec.max_events_per_day, &same_day),
-            ("max_events_per_month", spec.max_events_per_month, &same_month),
-            ("max_events_per_year", spec.max_events_per_year, &same_year),
+        let caps_n: [(Cap, Option<u32>, CapFilter<'_>); 3] = [
+            (Cap::EventsPerDay, spec.max_events_per_day, &same_day),
+            (Cap::EventsPerMonth, spec.max_events_per_month, &same_month),
+            (Cap::EventsPerYear, spec.max_events_per_year, &same_year),
         ];
-        let caps_h: [(&str, Option<f64>, CapFilter<'_>); 3] = [
-            ("max_hours_per_day", spec.max_hours_per_day, &same_day),
-            ("max_hours_per_month", spec.max_hours_per_month, &same_month),
-            ("max_hours_per_year", spec.max_hours_per_year, &same_year),
+        let caps_h: [(Cap, Option<f64>, CapFilter<'_>); 3] = [
+            (Cap::HoursPerDay, spec.max_hours_per_day, &same_day),
+            (Cap::HoursPerMonth, spec.max_hours_per_month, &same_month),
+            (Cap::HoursPerYear, spec.max_hours_per_year, &same_year),
         ];
         for i in 0..3 {
-            let (name, cap, f) = caps_n[i];
-            if let Some(cap) = cap {
-                if count(f) >= cap {
-                    return Err(format!("{name} {cap} reached"));
+            let (cap, limit, f) = caps_n[i];
+            if let Some(limit) = limit {
+                if count(f) >= limit {
+                    return Err(Refusal::EventsCap { cap, limit });
                 }
             }
-            let (name, cap, f) = caps_h[i];
-            if let Some(cap) = cap {
-                if sum(f) + hours > cap + 1e-9 {
-                    return Err(format!("{name} {} exceeded", num(cap)));
+            let (cap, limit, f) = caps_h[i];
+            if let Some(limit_h) = limit {
+                if sum(f) + hours > limit_h + 1e-9 {
+                    return Err(Refusal::HoursCap { cap, limit_h });
                 }
             }
         }
         if req.trigger == Trigger::Test {
             if let Some(cap) = spec.max_test_events_per_year {
                 if count(&|c: &&Called| c.test && same_year(c)) >= cap {
-                    return Err(format!("max_test_events_per_year {cap} reached"));
+                    return Err(Refusal::EventsCap { cap: Cap::TestEventsPerYear, limit: cap });
                 }
             }
         }
@@ -334,10 +452,11 @@ pub fn events_csv(rows: &[EventRow]) -> String {
     let mut out = String::from(crate::metrics::events_csv_header());
     for r in rows {
         let q = &r.request;
-        let reason = if r.reason.contains(',') || r.reason.contains('"') {
-            format!("\"{}\"", r.reason.replace('"', "\"\""))
+        let reason = r.reason.as_ref().map(Refusal::to_string).unwrap_or_default();
+        let reason = if reason.contains(',') || reason.contains('"') {
+            format!("\"{}\"", reason.replace('"', "\"\""))
         } else {
-            r.reason.clone()
+            reason
         };
         let _ = writeln!(
             out,

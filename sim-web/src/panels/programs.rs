@@ -161,7 +161,7 @@ fn events_table(ui: &mut egui::Ui, job: &RunJob) {
                     ui.colored_label(Color32::from_rgb(210, 50, 40), "refused");
                 }
             }
-            ui.label(&r.reason);
+            ui.label(r.reason.as_ref().map(ToString::to_string).unwrap_or_default());
             ui.end_row();
         }
     });

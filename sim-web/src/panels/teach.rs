@@ -173,7 +173,7 @@ impl TeachState {
                         q.program,
                         hhmm(q.start_min),
                         hhmm(q.end_min),
-                        row.reason
+                        row.reason.as_ref().map(ToString::to_string).unwrap_or_default()
                     ),
                 ),
             };
