@@ -2,7 +2,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use sim_core::programs::Trigger;
-use sim_core::programs::rules::{Request, judge_calendar};
+use sim_core::programs::judge::{Request, judge_calendar};
 use sim_core::settlement::baseline::{BaselineMethod, compute};
 use sim_core::time::{Date, date_of_day, day_number};
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 
 use sim_core::programs::book::{DayRule, Notice, ProgramBook};
 use sim_core::programs::eligibility::{CustomerView, OrderInForce, check_dual, check_eligibility, check_generator_use};
-use sim_core::programs::rules::{Request, Status, judge_calendar};
+use sim_core::programs::judge::{Request, Status, judge_calendar};
 use sim_core::programs::{Trigger, book::Device};
 use sim_core::scenario::{CustomerClass, MeterType, NoFiles, ServiceType, load_scenario, parse_override};
 use sim_core::time::{parse_date, parse_hhmm, parse_local_datetime};

@@ -157,11 +157,26 @@ pub fn thermostat(on: bool, temp_c: f64, on_above_c: f64, off_below_c: f64) -> b
     (temp_c > on_above_c) | (on & !below)
 }
 
-/// Exact one-step indoor temperature update.
+/// Exact one-step indoor temperature update from the unit's physical parameters (R, Q_int, P_th).
 #[inline]
 pub fn next_temp(temp_c: f64, tout_c: f64, r: f64, q_int_kw: f64, pth_kw: f64, running: bool, decay: f64) -> f64 {
-    let teq = tout_c + r * (q_int_kw - if running { pth_kw } else { 0.0 });
-    teq + (temp_c - teq) * decay
+    relax(temp_c, tout_c + r * (q_int_kw - if running { pth_kw } else { 0.0 }), decay)
+}
+
+/// One exact step of a first-order envelope from `temp_c` towards its equilibrium `teq_c`, with
+/// `decay` = exp(-dt / (R C)).
+#[inline(always)]
+pub fn relax(temp_c: f64, teq_c: f64, decay: f64) -> f64 {
+    teq_c + (temp_c - teq_c) * decay
+}
+
+impl AirConditioner {
+    /// [`next_temp`] for this unit, from the equilibrium offsets it holds (the step's form: the
+    /// offset is picked by index, see [`AirConditioner::teq_offset_c`]).
+    #[inline(always)]
+    pub fn next_temp_c(&self, temp_c: f64, tout_c: f64, running: bool) -> f64 {
+        relax(temp_c, tout_c + self.teq_offset_c[usize::from(running)], self.decay)
+    }
 }
 
 /// Electric load the unit draws on average in steady state at outdoor temperature `tout_c`, kW.
@@ -252,6 +267,18 @@ mod tests {
         // So does a temperature that compares with nothing (as in the branching form).
         assert!(thermostat(true, f64::NAN, 25.5, 24.5));
         assert!(!thermostat(false, f64::NAN, 25.5, 24.5));
+    }
+
+    #[test]
+    fn the_units_step_is_next_temp_to_the_bit() {
+        let (r, c, pth, cop, q) = (2.5, 2.0, 9.0, 3.2, 0.8);
+        let dt = 4.0 / 60.0;
+        let u = AcUnit::new(r, c, pth, cop, q, 24.0, 1.0, 26.0, false, 0, 0, dt);
+        let decay = libm::exp(-dt / (r * c));
+        for (t, tout, run) in [(26.0, 38.0, true), (26.0, 38.0, false), (21.3, 12.5, true), (30.1, 44.7, false)] {
+            let kernel = u.ac.next_temp_c(t, tout, run);
+            assert_eq!(kernel.to_bits(), next_temp(t, tout, r, q, pth, run, decay).to_bits(), "{t} {tout} {run}");
+        }
     }
 
     #[test]

@@ -348,8 +348,7 @@ fn ac_step(
     // Arithmetic and indexing, not branches (see `one_if`).
     let on = one_if(run);
     let kw = other_kw + a.elec_kw * on;
-    let teq = st.tout + a.teq_offset_c[usize::from(run)];
-    x.temp_c = teq + (x.temp_c - teq) * a.decay;
+    x.temp_c = a.next_temp_c(x.temp_c, st.tout, run);
     let expected =
         if st.coupled { other_expected_kw + steady_state_kw(a, sp.setpoint_c, st.tout) } else { other_expected_kw };
     s.meter(m, kw, expected, w);

@@ -343,9 +343,35 @@ pub enum Response {
         moderate_f: f64,
         /// Weekend high-cost threshold, °F.
         weekend_high_cost_f: f64,
+        /// Winter high-cost threshold, °F: a winter day is high-cost after a maximum above it.
+        #[serde(default = "rtp_winter_high_cost_f")]
+        winter_high_cost_f: f64,
+        /// Months (1-12) priced on the summer schedules; the others on the winter ones.
+        #[serde(default = "rtp_summer_months")]
+        summer_months: Vec<u32>,
+        /// Previous day's maximum assumed on a run's first day, when no previous day is simulated, °C.
+        #[serde(default = "rtp_first_day_prev_max_c")]
+        first_day_prev_max_c: f64,
         /// The price schedules.
         schedules: Box<RtpSchedules>,
     },
+}
+
+// DOMAIN.md §7 RTP: winter high-cost after a maximum > 90 °F (sourced: academic replication code
+// of SCE's RTP schedules).
+fn rtp_winter_high_cost_f() -> f64 {
+    90.0
+}
+
+// SCE's summer season, June 1 - September 30 (DOMAIN.md §3: SDP and SEP summer credits run June 1 -
+// Sept 30; CPP credits June-Sept).
+fn rtp_summer_months() -> Vec<u32> {
+    vec![6, 7, 8, 9]
+}
+
+// Assumption: 25 °C (77 °F), a mild day, on the first day of a run (editable in the book).
+fn rtp_first_day_prev_max_c() -> f64 {
+    25.0
 }
 
 /// The automatic dispatch policy of a program (what an operator would do).

@@ -1,7 +1,7 @@
 //! Scripted dispatch: `[[dispatch]]` entries in a scenario, or a dispatch file (TOML or CSV).
 
 use super::book::{ProgramBook, Trigger};
-use super::rules::Request;
+use super::judge::Request;
 use crate::time::{parse_date, parse_hhmm, parse_local_datetime};
 use serde::{Deserialize, Serialize};
 

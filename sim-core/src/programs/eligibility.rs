@@ -1,7 +1,7 @@
 //! Who may enrol (eligibility, dual participation) and who may use backup generation in an event
 //! (prohibited resources, DACs and Governor's orders). Pure functions with exact reasons.
 
-use super::book::{Device, PrPolicy, ProgramBook, ProgramSpec};
+use super::book::{Device, ProgramBook, ProgramSpec};
 use crate::scenario::{CustomerClass, MeterType, ServiceType};
 
 /// What eligibility looks at for one customer.
@@ -150,39 +150,4 @@ pub struct OrderInForce {
     pub overrides_dac: bool,
 }
 
-/// Whether a customer may run its backup generator to reduce load in an event of a program.
-///
-/// DOMAIN.md §3: fossil-fuelled backup generation is a prohibited resource (PR). PR may not be used
-/// except as each program allows; ELRP allows non-PR backup generators; PR only when a Governor's
-/// order permits; ELRP customers in a DAC may not use PR unless an order explicitly overrides.
-pub fn check_generator_use(
-    spec: &ProgramSpec,
-    has_generator: bool,
-    fossil: bool,
-    dac: bool,
-    order: OrderInForce,
-) -> Result<(), String> {
-    if !has_generator {
-        return Err("no backup generator".into());
-    }
-    match spec.prohibited_resources {
-        PrPolicy::NotApplicable => Err("backup generation not part of this program".into()),
-        _ if !fossil => Ok(()),
-        PrPolicy::Attestation => {
-            if order.active && order.permits_prohibited_resources {
-                Ok(())
-            } else {
-                Err("prohibited resource: not allowed without a Governor's order".into())
-            }
-        }
-        PrPolicy::GovernorOrderOnly => {
-            if !(order.active && order.permits_prohibited_resources) {
-                Err("prohibited resource: not allowed without a Governor's order".into())
-            } else if dac && !order.overrides_dac {
-                Err("prohibited resource: customer in a DAC and the order does not override".into())
-            } else {
-                Ok(())
-            }
-        }
-    }
-}
+pub use super::rules::check_generator_use;

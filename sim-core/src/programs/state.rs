@@ -3,8 +3,8 @@
 
 use super::book::{ProgramBook, ProgramSpec, Response, Trigger};
 use super::eligibility::OrderInForce;
+use super::judge::{CompiledRules, EventRow, Judge, Request, Status, sort_requests};
 use super::load::MAX_PROGRAMS;
-use super::rules::{CompiledRules, EventRow, Judge, Request, Status, sort_requests};
 use crate::scenario::ValidScenario;
 use crate::time::{Clock, Date};
 use bevy_ecs::prelude::*;

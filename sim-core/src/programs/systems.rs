@@ -2,10 +2,10 @@
 //! each enrolled customer responds (its devices' settings for this step).
 
 use super::book::{PrPolicy, Response, Trigger};
-use super::eligibility::check_generator_use;
 use super::enrol::small_rng;
+use super::judge::Request;
 use super::load::MAX_PROGRAMS;
-use super::rules::Request;
+use super::rules::{self, FslAction, check_generator_use, price_factor, rtp_schedule};
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Weight};
 use crate::devices::building::expected_kw;
@@ -37,47 +37,6 @@ impl Default for PriceSignals {
 
 fn bits(mask: u16) -> impl Iterator<Item = usize> {
     (0..MAX_PROGRAMS).filter(move |i| mask & (1 << i) != 0)
-}
-
-fn f_to_c(f: f64) -> f64 {
-    (f - 32.0) * 5.0 / 9.0
-}
-
-/// RTP day type from the previous day's maximum (DOMAIN.md §7 RTP) and the hour's price multiplier.
-pub fn rtp_schedule(r: &Response, prev_max_c: f64, month: u32, weekend: bool) -> Option<&[f64; 24]> {
-    let Response::RealTimePrice {
-        extremely_hot_f, very_hot_f, hot_f, moderate_f, weekend_high_cost_f, schedules, ..
-    } = r
-    else {
-        return None;
-    };
-    let summer = (6..=9).contains(&month);
-    let s = if !summer {
-        if prev_max_c > f_to_c(90.0) { &schedules.winter_high_cost } else { &schedules.winter_low_cost }
-    } else if weekend {
-        if prev_max_c >= f_to_c(*weekend_high_cost_f) {
-            &schedules.weekend_high_cost
-        } else {
-            &schedules.weekend_low_cost
-        }
-    } else if prev_max_c >= f_to_c(*extremely_hot_f) {
-        &schedules.extremely_hot
-    } else if prev_max_c >= f_to_c(*very_hot_f) {
-        &schedules.very_hot
-    } else if prev_max_c >= f_to_c(*hot_f) {
-        &schedules.hot
-    } else if prev_max_c >= f_to_c(*moderate_f) {
-        &schedules.moderate
-    } else {
-        &schedules.mild
-    };
-    Some(s)
-}
-
-/// Multiplier on flexible load for a price `p` against the day's mean `mean` (shifted load comes back partly).
-pub fn price_factor(p: f64, mean: f64, elasticity: f64, shift_share: f64) -> f64 {
-    let f = libm::pow(p / mean, elasticity);
-    if f > 1.0 { 1.0 + (f - 1.0) * shift_share } else { f }
 }
 
 /// Decide: automatic dispatch, the events in force, cycling commands and price signals.
@@ -142,7 +101,7 @@ pub fn dispatch_system(
                 libm::pow(*price_ratio, *elasticity)
             }
             r @ Response::RealTimePrice { elasticity, shift_share, .. } if ps.live => {
-                let prev = weather.day(now.day - 1).map_or(25.0, |d| d.high_c);
+                let prev = weather.day(now.day - 1).map(|d| d.high_c);
                 let weekend = now.day_type != crate::time::DayType::Weekday;
                 match rtp_schedule(r, prev, u32::from(now.date.month() as u8), weekend) {
                     Some(s) => {
@@ -157,17 +116,11 @@ pub fn dispatch_system(
     }
 }
 
-/// Remaining event hours a program may still use on a date under its day, month and year caps.
-fn remaining_hours(ps: &ProgramState, p: usize, date: crate::time::Date) -> f64 {
+/// A program's hour caps (day, month, year), each with the hours already called under it on a date.
+fn hours_caps(ps: &ProgramState, p: usize, date: crate::time::Date) -> [(Option<f64>, f64); 3] {
     let (d, m, y) = ps.judge.hours_used(&ps.ids[p], date);
     let s = &ps.specs[p];
-    let mut r = f64::INFINITY;
-    for (cap, used) in [(s.max_hours_per_day, d), (s.max_hours_per_month, m), (s.max_hours_per_year, y)] {
-        if let Some(c) = cap {
-            r = r.min(c - used);
-        }
-    }
-    r
+    [(s.max_hours_per_day, d), (s.max_hours_per_month, m), (s.max_hours_per_year, y)]
 }
 
 fn candidates_from(level: AlertLevel, floor: AlertLevel) -> Vec<Trigger> {
@@ -276,11 +229,10 @@ fn event_span(
     if let Some(m) = spec.max_event_hours {
         hours = hours.min(m);
     }
-    hours = hours.min(remaining_hours(ps, p, date));
-    let minutes = ((hours * 60.0).floor() as u32 / step) * step;
+    let minutes = rules::trim_to_hours_caps((hours * 60.0).floor() as u32, step, &hours_caps(ps, p, date));
     e = s + minutes;
     let min = spec.min_event_hours.map_or(f64::from(step) / 60.0, |m| m.max(f64::from(step) / 60.0));
-    (minutes > 0 && f64::from(minutes) / 60.0 >= min - 1e-9 && e <= 1440).then_some((s, e))
+    (minutes > 0 && f64::from(minutes) / 60.0 >= min - rules::HOURS_CAP_TOLERANCE_H && e <= 1440).then_some((s, e))
 }
 
 /// What the response system reads and writes for each customer.
@@ -424,7 +376,7 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
     let live = en.mask & ps.active_mask;
     if ending != 0 && live == 0 {
         en.recent = (ending, now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64);
-        en.rebound_kw = en.rebound_kwh / bh.rebound_hours;
+        en.rebound_kw = rules::rebound_rate_kw(en.rebound_kwh, bh.rebound_hours);
     }
     let eff = live & !en.opted_out;
     let mut offset = 0.0;
@@ -441,7 +393,7 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
         let on = eff & bit != 0;
         let ramp = if on {
             let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0 + f64::from(step_minutes);
-            if en.auto_dr || bh.manual_ramp_minutes <= 0.0 { 1.0 } else { (mins / bh.manual_ramp_minutes).min(1.0) }
+            rules::manual_ramp(mins, en.auto_dr, bh.manual_ramp_minutes)
         } else {
             0.0
         };
@@ -453,14 +405,15 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
             }
             Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
                 if on && en.overridden & bit == 0 {
-                    let f = fatigue(en, bh);
-                    let ph = (override_prob_per_hour * f * reliability(en, bh)).min(1.0);
-                    let p_step = 1.0 - libm::pow(1.0 - ph, dt);
-                    if key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56)) < p_step {
-                        en.overridden |= bit;
-                        stats.overrides[p] += w.0;
-                    } else {
-                        offset += setpoint_offset_c;
+                    let f = rules::fatigue(en.consecutive_days, bh.fatigue_per_day);
+                    let chance = rules::override_chance(*override_prob_per_hour, f, automation(en, bh), dt);
+                    let u = key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56));
+                    match rules::thermostat_offset_c(*setpoint_offset_c, chance, u) {
+                        Some(o) => offset += o,
+                        None => {
+                            en.overridden |= bit;
+                            stats.overrides[p] += w.0;
+                        }
                     }
                 }
             }
@@ -468,13 +421,17 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
             Response::FirmServiceLevel { partial_share, .. } => {
                 if on {
                     let e = &ps.events[ev];
-                    let ready = e.start_utc.max(e.issued_utc + i64::from(en.option_minutes) * 60);
-                    if now.utc_s >= ready {
-                        if en.compliant & bit != 0 {
-                            cap = cap.min(en.fsl_kw);
-                        } else if let Some((b, _)) = &b {
-                            let exp = expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default());
-                            shed = shed.max(partial_share * (exp - en.fsl_kw).max(0.0));
+                    if now.utc_s >= rules::ready_utc(e.start_utc, e.issued_utc, en.option_minutes) {
+                        let compliant = en.compliant & bit != 0;
+                        // Only a facility's expected load is read, and only by one that does not comply.
+                        let exp = match &b {
+                            Some((b, _)) if !compliant => Some(expected_kw(b, segment_factors(factors, b))),
+                            _ => None,
+                        };
+                        match rules::firm_service_level(compliant, en.fsl_kw, *partial_share, exp.unwrap_or(0.0)) {
+                            FslAction::Cap(kw) => cap = cap.min(kw),
+                            FslAction::Shed(kw) if exp.is_some() => shed = shed.max(kw),
+                            FslAction::Shed(_) => {}
                         }
                     }
                 }
@@ -518,14 +475,11 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
     let mut extra = 0.0;
     if eff != 0 {
         let price_cut = b.as_ref().map_or(0.0, |(b, _)| {
-            (1.0 - flex).max(0.0)
-                * b.flexible_share
-                * expected_kw(b, factors.get(usize::from(b.segment)).copied().unwrap_or_default())
+            rules::price_cut_kw(flex, b.flexible_share, expected_kw(b, segment_factors(factors, b)))
         });
-        en.rebound_kwh += (shed + price_cut) * dt * bh.rebound_share;
+        en.rebound_kwh += rules::rebound_owed_kwh(shed, price_cut, dt, bh.rebound_share);
     } else if en.rebound_kwh > 0.0 {
-        extra = en.rebound_kw.min(en.rebound_kwh / dt);
-        en.rebound_kwh = (en.rebound_kwh - extra * dt).max(0.0);
+        (extra, en.rebound_kwh) = rules::payback(en.rebound_kw, en.rebound_kwh, dt);
     } else {
         // Paid back: this step takes the rebound off the devices, and the customer may rest.
         en.rebound_kw = 0.0;
@@ -550,12 +504,14 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
     }
 }
 
-fn fatigue(en: &Enrolment, bh: &Behaviour) -> f64 {
-    1.0 + bh.fatigue_per_day * f64::from(en.consecutive_days.max(1) - 1)
+/// The automation factor of a customer (see [`rules::automation_factor`]).
+fn automation(en: &Enrolment, bh: &Behaviour) -> f64 {
+    rules::automation_factor(en.auto_dr, bh.auto_dr_reliability)
 }
 
-fn reliability(en: &Enrolment, bh: &Behaviour) -> f64 {
-    if en.auto_dr { 1.0 - bh.auto_dr_reliability } else { 1.0 }
+/// The load-shape factors of a facility's segment.
+fn segment_factors(factors: &[crate::devices::building::Factors], b: &Building) -> crate::devices::building::Factors {
+    factors.get(usize::from(b.segment)).copied().unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -570,12 +526,10 @@ fn on_event_start(
     weight: f64,
     stats: &mut ProgramStats,
 ) {
-    if en.last_event_day != now.day {
-        en.consecutive_days = if en.last_event_day == now.day - 1 { en.consecutive_days.saturating_add(1) } else { 1 };
-        en.last_event_day = now.day;
-    }
-    let f = fatigue(en, bh);
-    let r = reliability(en, bh);
+    en.consecutive_days = rules::consecutive_days(en.consecutive_days, en.last_event_day, now.day);
+    en.last_event_day = now.day;
+    let f = rules::fatigue(en.consecutive_days, bh.fatigue_per_day);
+    let r = automation(en, bh);
     let year = now.date.year();
     if en.opt_out_year != year {
         en.opt_out_year = year;
@@ -596,33 +550,25 @@ fn on_event_start(
         match &spec.response {
             Response::AcCycling { plans, opt_out_prob, .. } => {
                 let allowed = plans.get(usize::from(en.plan)).and_then(|pl| pl.opt_outs_per_year);
-                if let Some(n) = allowed {
-                    if u32::from(en.opt_outs_used) < n && u(0) < opt_out_prob * f * r {
-                        en.opted_out |= bit;
-                        en.opt_outs_used = en.opt_outs_used.saturating_add(1);
-                        stats.opt_outs[p] += weight;
-                    }
+                let chance = rules::opt_out_chance(*opt_out_prob, f, r, en.opt_outs_used, allowed);
+                if chance > 0.0 && u(0) < chance {
+                    en.opted_out |= bit;
+                    en.opt_outs_used = en.opt_outs_used.saturating_add(1);
+                    stats.opt_outs[p] += weight;
                 }
             }
             Response::Voluntary { participation, reduction_share } => {
-                let mut pp = participation / f;
-                if en.auto_dr {
-                    pp += (1.0 - pp) * bh.auto_dr_reliability;
-                }
-                if u(0) < pp {
+                if u(0) < rules::participation_chance(*participation, f, en.auto_dr, bh.auto_dr_reliability) {
                     en.participating |= bit;
                     en.voluntary_share = reduction_share.sample(&mut small_rng(u(1)));
                 }
             }
             Response::Nomination { performance, .. } => {
-                let mut perf = performance.sample(&mut small_rng(u(1)));
-                if en.auto_dr && perf < 1.0 {
-                    perf += (1.0 - perf) * bh.auto_dr_reliability;
-                }
-                en.performance = perf;
+                let drawn = performance.sample(&mut small_rng(u(1)));
+                en.performance = rules::nomination_performance(drawn, en.auto_dr, bh.auto_dr_reliability);
             }
             Response::FirmServiceLevel { non_compliance, .. } => {
-                if u(0) >= non_compliance * f * r {
+                if rules::fsl_complies(u(0), *non_compliance, f, r) {
                     en.compliant |= bit;
                 }
             }

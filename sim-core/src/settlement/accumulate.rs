@@ -6,7 +6,7 @@ use crate::devices::{AcRating, AcSetpoint, AcState, Pump};
 use crate::fold::fold_chunks;
 use crate::metrics::ExactSum;
 use crate::programs::book::Response;
-use crate::programs::systems::rtp_schedule;
+use crate::programs::rules::rtp_schedule;
 use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramState};
 use crate::time::Clock;
 use crate::weather::Weather;
@@ -208,9 +208,11 @@ pub fn settlement_system(
     for p in 0..n_prog {
         let spec = &ps.specs[p];
         let m = &spec.money;
-        peak[p] = m.peak_credit_usd_per_kwh.is_some() && m.credit_months.contains(&month) && (16..21).contains(&hour);
+        peak[p] = m.peak_credit_usd_per_kwh.is_some()
+            && m.credit_months.contains(&month)
+            && (m.peak_credit_hours[0] as usize..m.peak_credit_hours[1] as usize).contains(&hour);
         if let Some(base) = m.base_price_usd_per_kwh {
-            let prev = weather.day(now.day - 1).map_or(25.0, |d| d.high_c);
+            let prev = weather.day(now.day - 1).map(|d| d.high_c);
             let weekend = now.day_type != crate::time::DayType::Weekday;
             let mult = rtp_schedule(&spec.response, prev, month, weekend).map_or(1.0, |s| s[hour]);
             price[p] = base * mult;

@@ -64,15 +64,23 @@ pub struct Money {
     /// Extra price per kWh used during events, $/kWh (CPP).
     #[serde(default)]
     pub event_adder_usd_per_kwh: Option<f64>,
-    /// Credit per kWh used 16:00-21:00 in the credit months, $/kWh (CPP summer credits).
+    /// Credit per kWh used in the peak hours in the credit months, $/kWh (CPP summer credits).
     #[serde(default)]
     pub peak_credit_usd_per_kwh: Option<f64>,
+    /// The peak hours of the peak credit: from the first hour (local) to before the second.
+    #[serde(default = "peak_credit_hours")]
+    pub peak_credit_hours: [u32; 2],
     /// First-year bill protection: customers pay no more than on their prior rate (CPP).
     #[serde(default)]
     pub bill_protection: bool,
     /// Average energy price, $/kWh (RTP bills against a flat price).
     #[serde(default)]
     pub base_price_usd_per_kwh: Option<f64>,
+}
+
+// DOMAIN.md §3 CPP: the event and credit window is 4-9 p.m. (hours 16 to 20).
+fn peak_credit_hours() -> [u32; 2] {
+    [16, 21]
 }
 
 /// Share of the capacity payment earned at a performance (delivered / nominated): 1 at or above

@@ -9,7 +9,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints};
 use sim_core::grid::AlertLevel;
 use sim_core::metrics::StepRecord;
-use sim_core::programs::rules::hhmm;
+use sim_core::programs::judge::hhmm;
 
 /// The Grid panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {

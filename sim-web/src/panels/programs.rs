@@ -7,7 +7,7 @@ use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{FilledArea, Legend, Plot};
 use sim_core::programs::Status;
-use sim_core::programs::rules::hhmm;
+use sim_core::programs::judge::hhmm;
 
 /// Which rows of the events table to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 use sim_core::grid::AlertLevel;
 use sim_core::programs::book::Response;
-use sim_core::programs::rules::hhmm;
+use sim_core::programs::judge::hhmm;
 use sim_core::programs::{ProgramSpec, Status};
 use sim_core::scenario::{NoFiles, ValidScenario, load_scenario};
 use sim_core::time::Date;

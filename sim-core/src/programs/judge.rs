@@ -1,0 +1,477 @@
+//! The rules engine: judges dispatch requests against the program book (pure, no physics).
+//!
+//! Requests are judged in order of (date, start, program). A request that breaks any rule is
+//! refused whole (never trimmed) with a reason naming the rule and its value; refused requests do
+//! not count toward caps. Months and years are calendar ones, by event date.
+
+use super::book::{DayRule, Notice, ProgramBook, ProgramSpec, Trigger};
+use super::rules::{HOURS_CAP_TOLERANCE_H, fits_hours_cap};
+use crate::time::{Date, DayType, day_number, day_type, parse_hhmm};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// A request to call an event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Request {
+    /// Program ID.
+    pub program: String,
+    /// Event date (local).
+    pub date: Date,
+    /// Start, minutes after local midnight.
+    pub start_min: u32,
+    /// End, minutes after local midnight (up to 1440).
+    pub end_min: u32,
+    /// Trigger.
+    pub trigger: Trigger,
+    /// When notice was given (local date, minute); None = the latest the notice rule allows.
+    pub issued: Option<(Date, u32)>,
+}
+
+/// Whether a request was called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Called: the event happens.
+    Called,
+    /// Refused: a rule forbids it.
+    Refused,
+}
+
+impl Status {
+    /// The name in the events table.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Called => "called",
+            Self::Refused => "refused",
+        }
+    }
+}
+
+/// One row of the events table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    /// The request.
+    pub request: Request,
+    /// Notice time used (given or defaulted).
+    pub issued: (Date, u32),
+    /// Called or refused.
+    pub status: Status,
+    /// Why it was refused (None when called).
+    pub reason: Option<Refusal>,
+}
+
+/// A cap of the program book: a number of events or of event hours in a day, month or year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cap {
+    /// `max_events_per_day`.
+    EventsPerDay,
+    /// `max_events_per_month`.
+    EventsPerMonth,
+    /// `max_events_per_year`.
+    EventsPerYear,
+    /// `max_hours_per_day`.
+    HoursPerDay,
+    /// `max_hours_per_month`.
+    HoursPerMonth,
+    /// `max_hours_per_year`.
+    HoursPerYear,
+    /// `max_test_events_per_year`.
+    TestEventsPerYear,
+}
+
+impl Cap {
+    /// The book's field name.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::EventsPerDay => "max_events_per_day",
+            Self::EventsPerMonth => "max_events_per_month",
+            Self::EventsPerYear => "max_events_per_year",
+            Self::HoursPerDay => "max_hours_per_day",
+            Self::HoursPerMonth => "max_hours_per_month",
+            Self::HoursPerYear => "max_hours_per_year",
+            Self::TestEventsPerYear => "max_test_events_per_year",
+        }
+    }
+}
+
+impl std::fmt::Display for Cap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.field())
+    }
+}
+
+/// Why the rules engine refused a request: the rule broken and its value. The text (`Display`)
+/// is the `reason` column of `events.csv`.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Refusal {
+    /// The request names a program the book does not have.
+    #[error("unknown program {0}")]
+    UnknownProgram(String),
+    /// The program is switched off (`enabled = false`).
+    #[error("program disabled")]
+    Disabled,
+    /// The event ends at or before its start.
+    #[error("end {} is not after start {}", hhmm(*.end_min), hhmm(*.start_min))]
+    EndNotAfterStart {
+        /// Start, minutes after local midnight.
+        start_min: u32,
+        /// End, minutes after local midnight.
+        end_min: u32,
+    },
+    /// The trigger is not one of the program's `triggers`.
+    #[error("trigger {0} not allowed")]
+    TriggerNotAllowed(Trigger),
+    /// The event month is not in `season_months`.
+    #[error("out of season")]
+    OutOfSeason,
+    /// A weekdays-only program on a weekend day.
+    #[error("weekdays only: {0} is a {day:?}", day = .0.weekday())]
+    Weekend(Date),
+    /// A weekdays-only program on a holiday.
+    #[error("weekdays only: {0} is a holiday")]
+    Holiday(Date),
+    /// The program has windows, but none in the event's month.
+    #[error("outside window: none in month {0}")]
+    NoWindowInMonth(u32),
+    /// The event is not inside the month's window.
+    #[error("outside window {}-{}", hhmm(*.start_min), hhmm(*.end_min))]
+    OutsideWindow {
+        /// Window start, minutes after local midnight.
+        start_min: u32,
+        /// Window end, minutes after local midnight.
+        end_min: u32,
+    },
+    /// The event is longer than `max_event_hours`.
+    #[error("max_event_hours {} exceeded", num(*.0))]
+    MaxEventHours(f64),
+    /// The event is shorter than `min_event_hours`.
+    #[error("min_event_hours {} not met", num(*.0))]
+    MinEventHours(f64),
+    /// Notice given after the event's start.
+    #[error("notice: issued after start")]
+    IssuedAfterStart,
+    /// A day-ahead program's notice came after the latest minute of the day before.
+    #[error("notice: needs day-ahead by {}", hhmm(*.0))]
+    NeedsDayAhead(u32),
+    /// Less notice than the program's lead time, minutes.
+    #[error("notice: needs {0} minutes")]
+    NeedsLead(u32),
+    /// The event overlaps an event of the program already called that day.
+    #[error("overlaps called event {}-{}", hhmm(*.start_min), hhmm(*.end_min))]
+    Overlaps {
+        /// The called event's start, minutes after local midnight.
+        start_min: u32,
+        /// Its end.
+        end_min: u32,
+    },
+    /// A cap on the number of events is reached.
+    #[error("{cap} {limit} reached")]
+    EventsCap {
+        /// Which cap.
+        cap: Cap,
+        /// Its value.
+        limit: u32,
+    },
+    /// A cap on event hours would be exceeded.
+    #[error("{cap} {} exceeded", num(*.limit_h))]
+    HoursCap {
+        /// Which cap.
+        cap: Cap,
+        /// Its value, hours.
+        limit_h: f64,
+    },
+}
+
+/// A program's rules with times parsed (built once from a validated spec).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompiledRules {
+    /// Windows: (months, start minute, end minute); empty months = all.
+    pub windows: Vec<(Vec<u32>, u32, u32)>,
+    /// Notice: day-ahead latest minute on the previous day.
+    pub day_ahead_by: Option<u32>,
+    /// Notice: minimum lead, minutes.
+    pub lead_minutes: u32,
+}
+
+impl CompiledRules {
+    /// Parses a spec's times (validated specs always parse; bad text falls back to no window).
+    pub fn of(spec: &ProgramSpec) -> Self {
+        let windows = spec
+            .windows
+            .iter()
+            .filter_map(|w| Some((w.months.clone(), parse_hhmm(&w.start).ok()?, parse_hhmm(&w.end).ok()?)))
+            .collect();
+        let (day_ahead_by, lead_minutes) = match &spec.notice {
+            Notice::None => (None, 0),
+            Notice::DayAhead { by } => (parse_hhmm(by).ok(), 0),
+            Notice::Minutes { minutes } => (None, *minutes),
+        };
+        Self { windows, day_ahead_by, lead_minutes }
+    }
+
+    /// The window that applies in a month, if the program has windows.
+    pub fn window_for(&self, month: u32) -> Option<Option<(u32, u32)>> {
+        if self.windows.is_empty() {
+            return None;
+        }
+        Some(self.windows.iter().find(|(m, _, _)| m.is_empty() || m.contains(&month)).map(|(_, s, e)| (*s, *e)))
+    }
+}
+
+/// `HH:MM` text of a minute of the day.
+pub fn hhmm(m: u32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+fn num(x: f64) -> String {
+    if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }
+}
+
+/// The latest notice time a rule allows for an event (the default `issued`).
+pub fn default_issued(rules: &CompiledRules, date: Date, start_min: u32) -> (Date, u32) {
+    if let Some(by) = rules.day_ahead_by {
+        return (date.yesterday().unwrap_or(date), by);
+    }
+    let lead = rules.lead_minutes;
+    if lead <= start_min {
+        (date, start_min - lead)
+    } else {
+        // Lead time reaching into the previous day.
+        let back = lead - start_min;
+        let days = back.div_ceil(1440);
+        let d = (0..days).fold(date, |d, _| d.yesterday().unwrap_or(d));
+        (d, days * 1440 - back)
+    }
+}
+
+fn minutes_between(a: (Date, u32), b: (Date, u32)) -> i64 {
+    (day_number(b.0) - day_number(a.0)) * 1440 + i64::from(b.1) - i64::from(a.1)
+}
+
+#[derive(Clone, Debug)]
+struct Called {
+    date: Date,
+    start_min: u32,
+    end_min: u32,
+    test: bool,
+}
+
+impl Called {
+    fn hours(&self) -> f64 {
+        f64::from(self.end_min - self.start_min) / 60.0
+    }
+}
+
+/// Which called events a cap counts (same day, month or year as the request).
+type CapFilter<'a> = &'a dyn Fn(&&Called) -> bool;
+
+/// Judges requests one at a time, remembering what was called.
+#[derive(Clone, Debug)]
+pub struct Judge {
+    book: ProgramBook,
+    compiled: BTreeMap<String, CompiledRules>,
+    called: BTreeMap<String, Vec<Called>>,
+}
+
+impl Judge {
+    /// A judge for a book, with nothing called yet.
+    pub fn new(book: &ProgramBook) -> Self {
+        let compiled = book.programs.iter().map(|(k, v)| (k.clone(), CompiledRules::of(v))).collect();
+        Self { book: book.clone(), compiled, called: BTreeMap::new() }
+    }
+
+    /// The compiled rules of a program.
+    pub fn rules(&self, program: &str) -> Option<&CompiledRules> {
+        self.compiled.get(program)
+    }
+
+    /// The book being applied.
+    pub fn book(&self) -> &ProgramBook {
+        &self.book
+    }
+
+    /// Event hours already called for a program on a date, in its month and in its year.
+    pub fn hours_used(&self, program: &str, date: Date) -> (f64, f64, f64) {
+        let mut h = (0.0, 0.0, 0.0);
+        for c in self.called.get(program).into_iter().flatten() {
+            if c.date.year() == date.year() {
+                h.2 += c.hours();
+                if c.date.month() == date.month() {
+                    h.1 += c.hours();
+                    if c.date == date {
+                        h.0 += c.hours();
+                    }
+                }
+            }
+        }
+        h
+    }
+
+    /// Judges one request; a called one counts toward later caps.
+    pub fn judge(&mut self, req: &Request) -> EventRow {
+        let (issued, verdict) = match (self.book.programs.get(&req.program), self.compiled.get(&req.program)) {
+            (Some(spec), Some(rules)) => {
+                let issued = req.issued.unwrap_or_else(|| default_issued(rules, req.date, req.start_min));
+                let v = self.check(spec, rules, req, issued);
+                (issued, v)
+            }
+            _ => ((req.date, req.start_min), Err(Refusal::UnknownProgram(req.program.clone()))),
+        };
+        match verdict {
+            Ok(()) => {
+                self.called.entry(req.program.clone()).or_default().push(Called {
+                    date: req.date,
+                    start_min: req.start_min,
+                    end_min: req.end_min,
+                    test: req.trigger == Trigger::Test,
+                });
+                EventRow { request: req.clone(), issued, status: Status::Called, reason: None }
+            }
+            Err(reason) => EventRow { request: req.clone(), issued, status: Status::Refused, reason: Some(reason) },
+        }
+    }
+
+    fn check(
+        &self,
+        spec: &ProgramSpec,
+        rules: &CompiledRules,
+        req: &Request,
+        issued: (Date, u32),
+    ) -> Result<(), Refusal> {
+        if !spec.enabled {
+            return Err(Refusal::Disabled);
+        }
+        if req.end_min <= req.start_min {
+            return Err(Refusal::EndNotAfterStart { start_min: req.start_min, end_min: req.end_min });
+        }
+        if !spec.triggers.contains(&req.trigger) {
+            return Err(Refusal::TriggerNotAllowed(req.trigger));
+        }
+        let month = u32::from(req.date.month() as u8);
+        if !spec.season_months.contains(&month) {
+            return Err(Refusal::OutOfSeason);
+        }
+        if spec.days == DayRule::Weekdays {
+            match day_type(req.date) {
+                DayType::Weekday => {}
+                DayType::Weekend => return Err(Refusal::Weekend(req.date)),
+                DayType::Holiday => return Err(Refusal::Holiday(req.date)),
+            }
+        }
+        match rules.window_for(month) {
+            None => {}
+            Some(None) => return Err(Refusal::NoWindowInMonth(month)),
+            Some(Some((ws, we))) => {
+                if req.start_min < ws || req.end_min > we {
+                    return Err(Refusal::OutsideWindow { start_min: ws, end_min: we });
+                }
+            }
+        }
+        let hours = f64::from(req.end_min - req.start_min) / 60.0;
+        if let Some(m) = spec.max_event_hours {
+            if hours > m + HOURS_CAP_TOLERANCE_H {
+                return Err(Refusal::MaxEventHours(m));
+            }
+        }
+        if let Some(m) = spec.min_event_hours {
+            if hours < m - HOURS_CAP_TOLERANCE_H {
+                return Err(Refusal::MinEventHours(m));
+            }
+        }
+        let start = (req.date, req.start_min);
+        if minutes_between(issued, start) < 0 {
+            return Err(Refusal::IssuedAfterStart);
+        }
+        if let Some(by) = rules.day_ahead_by {
+            let latest = (req.date.yesterday().unwrap_or(req.date), by);
+            if minutes_between(issued, latest) < 0 {
+                return Err(Refusal::NeedsDayAhead(by));
+            }
+        }
+        if minutes_between(issued, start) < i64::from(rules.lead_minutes) {
+            return Err(Refusal::NeedsLead(rules.lead_minutes));
+        }
+        let history = self.called.get(&req.program).map(Vec::as_slice).unwrap_or(&[]);
+        if let Some(c) =
+            history.iter().find(|c| c.date == req.date && c.start_min < req.end_min && req.start_min < c.end_min)
+        {
+            return Err(Refusal::Overlaps { start_min: c.start_min, end_min: c.end_min });
+        }
+        let same_year = |c: &&Called| c.date.year() == req.date.year();
+        let same_month = |c: &&Called| same_year(c) && c.date.month() == req.date.month();
+        let same_day = |c: &&Called| c.date == req.date;
+        let count = |f: &dyn Fn(&&Called) -> bool| history.iter().filter(|c| f(c)).count() as u32;
+        let sum = |f: &dyn Fn(&&Called) -> bool| history.iter().filter(|c| f(c)).map(Called::hours).sum::<f64>();
+        let caps_n: [(Cap, Option<u32>, CapFilter<'_>); 3] = [
+            (Cap::EventsPerDay, spec.max_events_per_day, &same_day),
+            (Cap::EventsPerMonth, spec.max_events_per_month, &same_month),
+            (Cap::EventsPerYear, spec.max_events_per_year, &same_year),
+        ];
+        let caps_h: [(Cap, Option<f64>, CapFilter<'_>); 3] = [
+            (Cap::HoursPerDay, spec.max_hours_per_day, &same_day),
+            (Cap::HoursPerMonth, spec.max_hours_per_month, &same_month),
+            (Cap::HoursPerYear, spec.max_hours_per_year, &same_year),
+        ];
+        for i in 0..3 {
+            let (cap, limit, f) = caps_n[i];
+            if let Some(limit) = limit {
+                if count(f) >= limit {
+                    return Err(Refusal::EventsCap { cap, limit });
+                }
+            }
+            let (cap, limit, f) = caps_h[i];
+            if let Some(limit_h) = limit
+                && !fits_hours_cap(limit, sum(f), hours)
+            {
+                return Err(Refusal::HoursCap { cap, limit_h });
+            }
+        }
+        if req.trigger == Trigger::Test {
+            if let Some(cap) = spec.max_test_events_per_year {
+                if count(&|c: &&Called| c.test && same_year(c)) >= cap {
+                    return Err(Refusal::EventsCap { cap: Cap::TestEventsPerYear, limit: cap });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sorts requests by (date, start, program) — the order they are judged in.
+pub fn sort_requests(reqs: &mut [Request]) {
+    reqs.sort_by(|a, b| (a.date, a.start_min, &a.program).cmp(&(b.date, b.start_min, &b.program)));
+}
+
+/// Judges a whole calendar: sorts it, then judges each request in turn.
+pub fn judge_calendar(book: &ProgramBook, mut reqs: Vec<Request>) -> Vec<EventRow> {
+    sort_requests(&mut reqs);
+    let mut judge = Judge::new(book);
+    reqs.iter().map(|r| judge.judge(r)).collect()
+}
+
+/// The events table as CSV text (`program,date,start,end,trigger,issued,status,reason`).
+pub fn events_csv(rows: &[EventRow]) -> String {
+    let mut out = String::from(crate::metrics::events_csv_header());
+    for r in rows {
+        let q = &r.request;
+        let reason = r.reason.as_ref().map(Refusal::to_string).unwrap_or_default();
+        let reason = if reason.contains(',') || reason.contains('"') {
+            format!("\"{}\"", reason.replace('"', "\"\""))
+        } else {
+            reason
+        };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{}T{},{},{}",
+            q.program,
+            q.date,
+            hhmm(q.start_min),
+            hhmm(q.end_min),
+            q.trigger,
+            r.issued.0,
+            hhmm(r.issued.1),
+            r.status.name(),
+            reason
+        );
+    }
+    out
+}
