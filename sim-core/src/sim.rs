@@ -432,7 +432,7 @@ impl Sim {
                 let name = names.get(usize::from(c.supplier)).cloned().unwrap_or_default();
                 let x = out.entry(name).or_default();
                 x.customers += w.0;
-                if e.is_some_and(|e| e.mask != 0) {
+                if e.is_some_and(|e| !e.enrolled.is_empty()) {
                     x.enrolled_customers += w.0;
                 }
             }

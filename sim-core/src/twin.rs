@@ -9,7 +9,7 @@ use crate::customers::{Customer, MAX_SUPPLIERS, Meter, Weight};
 use crate::fold::fold_chunks;
 use crate::grid::GridState;
 use crate::metrics::{ExactSum, Metrics};
-use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramState};
+use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramSet, ProgramState};
 use crate::settlement::SettlementAcc;
 use crate::time::Clock;
 use bevy_ecs::prelude::*;
@@ -109,7 +109,7 @@ impl Part {
 /// What the attribution of a chunk needs to know of the step.
 #[derive(Clone, Copy)]
 struct StepFacts {
-    active: u16,
+    active: ProgramSet,
     dt: f64,
     n_seg: usize,
 }
@@ -128,19 +128,19 @@ fn attribute_chunk(
             continue;
         }
         out.total.add(d);
-        if e.attribution & active != 0 {
+        if e.attribution.intersects(active) {
             out.by_supplier[usize::from(c.supplier) % MAX_SUPPLIERS].add(d * dt);
         }
-        let bits = e.attribution;
-        if bits == 0 {
+        let programs = e.attribution;
+        if programs.is_empty() {
             out.unattributed.add(d);
             continue;
         }
-        let share = d / f64::from(bits.count_ones());
-        for (p, r) in out.by_program.iter_mut().enumerate() {
-            if bits & (1 << p) != 0 {
+        let share = d / programs.len() as f64;
+        for p in programs.iter() {
+            if let Some(r) = out.by_program.get_mut(p) {
                 r.add(share);
-                if active & (1 << p) != 0 && (c.segment as usize) < n_seg {
+                if active.contains(p) && (c.segment as usize) < n_seg {
                     out.by_portfolio[p * n_seg + c.segment as usize].add(share * 1000.0 * dt);
                 }
             }
@@ -176,7 +176,7 @@ pub(crate) fn attribute(world: &mut World, t: &mut Twin, agents: usize) {
         |(), ()| (),
     );
     let st = StepFacts {
-        active: world.resource::<ProgramState>().active_mask,
+        active: world.resource::<ProgramState>().active,
         dt: world.resource::<Clock>().dt_hours(),
         n_seg: world.resource::<SettlementAcc>().n_segments,
     };

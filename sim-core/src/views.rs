@@ -71,7 +71,7 @@ fn ratio(num: ExactSum, den: ExactSum) -> f64 {
 pub fn segment_views(sim: &Sim) -> Vec<SegmentView> {
     let world = sim.world();
     let segments = sim.segments();
-    let active = sim.programs().active_mask;
+    let active = sim.programs().active;
     let programs = sim.programs().ids.len().min(MAX_PROGRAMS);
     let mut acc: Vec<Acc> = segments.list.iter().map(|_| Acc::default()).collect();
     let query = world.try_query::<(&Customer, &Weight, Option<&Enrolment>, Option<&AcState>)>();
@@ -93,18 +93,18 @@ pub fn segment_views(sim: &Sim) -> Vec<SegmentView> {
             }
             if let Some(e) = e {
                 for (p, sum) in a.enrolled.iter_mut().enumerate().take(programs) {
-                    if e.mask & (1 << p) != 0 {
+                    if e.enrolled.contains(p) {
                         sum.add(w);
                     }
                 }
-                let live = e.mask & active;
-                if live != 0 {
+                let live = e.enrolled & active;
+                if !live.is_empty() {
                     a.in_event.add(w);
                 }
-                if e.overridden & live != 0 {
+                if e.overridden.intersects(live) {
                     a.overriding.add(w);
                 }
-                if e.opted_out & live != 0 {
+                if e.opted_out.intersects(live) {
                     a.opted_out.add(w);
                 }
                 if e.consecutive_days > 0 {

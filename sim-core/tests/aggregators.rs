@@ -85,7 +85,7 @@ fn revocation_stops_bidding_and_settlement_for_that_customer_from_the_next_day()
     let prog = sim.programs().index("DRAM@VoltPool").expect("program");
     let w = sim.world();
     let mut q = w.try_query::<&Enrolment>().expect("query");
-    assert!(q.iter(w).all(|e| e.mask & (1 << prog) == 0));
+    assert!(q.iter(w).all(|e| !e.enrolled.contains(prog)));
 }
 
 #[test]
@@ -130,12 +130,12 @@ fn migration_disenrols_from_exactly_the_conflicting_programs() {
     let mut q = w.query::<(&Customer, &Enrolment)>();
     let mut kept_cpp = 0;
     for (c, e) in q.iter(w) {
-        if e.mask & (1 << prog) != 0 {
+        if e.enrolled.contains(prog) {
             assert!(agg.by_customer.contains_key(&c.id));
             for p in &conflicts {
-                assert_eq!(e.mask & (1 << p), 0, "customer {} still in {}", c.id, ps.ids[*p]);
+                assert!(!e.enrolled.contains(*p), "customer {} still in {}", c.id, ps.ids[*p]);
             }
-            if e.mask & (1 << cpp) != 0 {
+            if e.enrolled.contains(cpp) {
                 kept_cpp += 1;
             }
         }

@@ -57,7 +57,7 @@ fn heatwave_2022_automatic_dispatch_follows_alerts_and_lowers_system_load() {
         );
     }
     // Reductions lower system load while events are in force.
-    let during: Vec<_> = steps.iter().filter(|s| s.active_programs != 0).collect();
+    let during: Vec<_> = steps.iter().filter(|s| !s.active_programs.is_empty()).collect();
     let lower = during.iter().filter(|s| s.system_load_mw < s.counterfactual_system_load_mw).count();
     assert!(lower as f64 > 0.9 * during.len() as f64, "{lower} of {}", during.len());
     let mean_cut: f64 =
@@ -132,7 +132,7 @@ fn enrolled_customers_are_eligible_and_combine_only_allowed_programs() {
         let hp = pump.map(|p| p.kw * 0.9 / sim_core::devices::pump::KW_PER_HP);
         let v = view(c, &rates, e, devices, hp);
         let mine: Vec<&str> =
-            ids.iter().enumerate().filter(|(i, _)| e.mask & (1 << i) != 0).map(|(_, s)| s.as_str()).collect();
+            ids.iter().enumerate().filter(|(i, _)| e.enrolled.contains(*i)).map(|(_, s)| s.as_str()).collect();
         for (k, id) in mine.iter().enumerate() {
             enrolled += 1;
             assert_eq!(check_eligibility(&book.programs[*id], &v), Ok(()), "customer {} in {id}", c.id);
@@ -169,7 +169,7 @@ fn a_scripted_sdp_event_cycles_air_conditioners_and_warms_homes() {
     let mean_temp = |w: &bevy_ecs::world::World| {
         let mut q = w.try_query::<(&Customer, &Enrolment, &AcState)>().expect("query");
         let v: Vec<(u32, f64)> =
-            q.iter(w).filter(|(_, e, _)| e.mask & (1 << sdp) != 0).map(|(c, _, a)| (c.id, a.temp_c)).collect();
+            q.iter(w).filter(|(_, e, _)| e.enrolled.contains(sdp)).map(|(c, _, a)| (c.id, a.temp_c)).collect();
         v.iter().map(|x| x.1).sum::<f64>() / v.len() as f64
     };
     let warm = mean_temp(sim.world()) - mean_temp(sim.counterfactual_world().expect("twin"));
@@ -210,12 +210,12 @@ fn ap_i_interrupts_pumps_and_tou_bip_customers_get_down_to_their_firm_service_le
     let mut q = w.query::<(&Enrolment, &Meter, Option<&Pump>, Option<&Building>)>();
     let (mut pumps, mut firms) = (0, 0);
     for (e, m, pump, b) in q.iter(w) {
-        if e.mask & (1 << api) != 0 {
+        if e.enrolled.contains(api) {
             let p = pump.expect("AP-I customers have pumps");
             assert!(p.interrupted && m.kw == 0.0);
             pumps += 1;
         }
-        if e.mask & (1 << bip) != 0 && b.is_some() {
+        if e.enrolled.contains(bip) && b.is_some() {
             assert!(m.kw <= e.fsl_kw + 1e-9, "load {} above FSL {}", m.kw, e.fsl_kw);
             firms += 1;
         }
@@ -348,13 +348,13 @@ fn between_events_real_time_price_customers_follow_every_price_also_when_enrolle
     let scn = scenario("default.toml", &["automatic_dispatch=false", "end=2022-09-03"]);
     let mut sim = Sim::new(&scn, 5);
     let rtp = sim.programs().index("RTP").expect("RTP is in the book");
-    let bit = 1u16 << rtp;
     // (customers in RTP, those whose facility does not hold this step's price factor, the factor)
     let follow = |sim: &mut Sim| {
         let f = sim.world().resource::<PriceSignals>().factor[rtp];
         let w = sim.world_mut();
         let mut q = w.query::<(&Enrolment, &FacilityControls)>();
-        let enrolled: Vec<f64> = q.iter(w).filter(|(e, _)| e.mask & bit != 0).map(|(_, c)| c.flex_factor).collect();
+        let enrolled: Vec<f64> =
+            q.iter(w).filter(|(e, _)| e.enrolled.contains(rtp)).map(|(_, c)| c.flex_factor).collect();
         (enrolled.len(), enrolled.iter().filter(|x| **x != f).count(), f)
     };
     let mut factors = std::collections::BTreeSet::new();
@@ -371,8 +371,9 @@ fn between_events_real_time_price_customers_follow_every_price_also_when_enrolle
     // A business that was not in RTP joins it mid-run (an enrolment changes).
     let w = sim.world_mut();
     let mut q = w.query::<(Entity, &Enrolment, &FacilityControls)>();
-    let joiner = q.iter(w).find(|(_, e, _)| e.mask & bit == 0).map(|(x, _, _)| x).expect("a business outside RTP");
-    w.get_mut::<Enrolment>(joiner).expect("enrolment").mask |= bit;
+    let joiner =
+        q.iter(w).find(|(_, e, _)| !e.enrolled.contains(rtp)).map(|(x, _, _)| x).expect("a business outside RTP");
+    w.get_mut::<Enrolment>(joiner).expect("enrolment").enrolled.insert(rtp);
     let mut moved = false;
     for _ in 0..288 {
         assert!(sim.step());

@@ -7,7 +7,7 @@ use crate::devices::{AirConditioner, Building, Pump};
 use crate::programs::book::{Device, Response};
 use crate::programs::eligibility::{CustomerView, check_eligibility};
 use crate::programs::enrol::small_rng;
-use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramState};
+use crate::programs::{Enrolment, ProgramState};
 use crate::rng::{SimRng, StreamKey};
 use crate::scenario::{CustomerClass, ValidScenario};
 use crate::time::{Clock, date_of_day, day_number, parse_date};
@@ -452,8 +452,8 @@ fn grant(agg: &mut Aggregators, world: &mut World, l: &Link, today: i64) {
     };
     let mut en = e.get::<Enrolment>().cloned().unwrap_or(Enrolment { last_event_day: i64::MIN, ..Default::default() });
     for (p, id, plan_bits) in conflicts {
-        if en.mask & (1 << p) != 0 {
-            en.mask &= !(1 << p);
+        if en.enrolled.contains(p) {
+            en.enrolled.remove(p);
             *agg.migrations.entry(id).or_insert(0.0) += l.weight;
             // A cycling switch installed for the program stops answering to it.
             if plan_bits != 0
@@ -463,15 +463,13 @@ fn grant(agg: &mut Aggregators, world: &mut World, l: &Link, today: i64) {
             }
         }
     }
-    if drp.program < MAX_PROGRAMS {
-        en.mask |= 1 << drp.program;
-    }
+    en.enrolled.insert(drp.program);
     en.nomination_kw = l.nomination_kw;
     if en.flexible_kw == 0.0 {
         en.flexible_kw = l.nomination_kw;
     }
     if let Some(mut m) = e.get_mut::<Meter>() {
-        m.programs = en.mask;
+        m.programs = en.enrolled;
     }
     e.insert(en);
 }
@@ -482,10 +480,10 @@ fn drop_customer(agg: &Aggregators, world: &mut World, id: u32, program: usize) 
         return;
     };
     if let Some(mut en) = e.get_mut::<Enrolment>() {
-        en.mask &= !(1 << program);
-        let mask = en.mask;
+        en.enrolled.remove(program);
+        let enrolled = en.enrolled;
         if let Some(mut m) = e.get_mut::<Meter>() {
-            m.programs = mask;
+            m.programs = enrolled;
         }
     }
 }

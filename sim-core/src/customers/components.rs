@@ -43,8 +43,8 @@ pub struct Meter {
     pub kw: f64,
     /// Customer class index (residential, commercial, industrial, agricultural), for class sums.
     pub class: u8,
-    /// Programs the customer is enrolled in (bit = program index).
-    pub programs: u16,
+    /// Programs the customer is enrolled in.
+    pub programs: crate::programs::ProgramSet,
     /// The customer's segment.
     pub segment: u16,
     /// The customer's energy supplier (see [`Customer::supplier`]).

@@ -293,11 +293,10 @@ impl RunSummary {
         }
         let ps = r.programs;
         for (p, id) in ps.ids.iter().enumerate().take(crate::programs::MAX_PROGRAMS) {
-            let bit = 1u16 << p;
             let rows = ps.rows.iter().filter(|x| &x.request.program == id);
             let called = rows.clone().filter(|x| x.status == crate::programs::Status::Called).count() as u64;
             let refused = rows.clone().count() as u64 - called;
-            let active: Vec<&StepRecord> = steps.iter().filter(|s| s.active_programs & bit != 0).collect();
+            let active: Vec<&StepRecord> = steps.iter().filter(|s| s.active_programs.contains(p)).collect();
             let mean = if active.is_empty() {
                 0.0
             } else {

@@ -1,6 +1,7 @@
 //! Settle: the weighted sum of customer meters. Record: one row per step.
 
 use crate::grid::{AlertLevel, GridState};
+use crate::programs::ProgramSet;
 use crate::time::{Clock, LocalStamp};
 use crate::weather::Weather;
 use bevy_ecs::prelude::*;
@@ -100,7 +101,7 @@ pub struct StepRecord {
     /// Weighted share of A/C compressors running.
     pub ac_running_share: f64,
     /// Programs with an event in force (bit = program index).
-    pub active_programs: u16,
+    pub active_programs: ProgramSet,
     /// True load reduction by program (counterfactual minus actual, attributed), MW.
     pub program_reduction_mw: [f64; crate::programs::MAX_PROGRAMS],
     /// Reduction not attributable to a program (should stay near zero), MW.
@@ -167,7 +168,7 @@ pub fn record_system(
         unserved_mw: 0.0,
         mean_indoor_temp_c: mean_t,
         ac_running_share: run_share,
-        active_programs: programs.map_or(0, |p| p.active_mask),
+        active_programs: programs.map_or(ProgramSet::EMPTY, |p| p.active),
         program_reduction_mw: [0.0; crate::programs::MAX_PROGRAMS],
         unattributed_reduction_mw: 0.0,
         counterfactual_system_load_mw: f64::NAN,

@@ -148,7 +148,7 @@ pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &Progr
                 continue;
             }
             enrolled.push(id);
-            en.mask |= 1 << p;
+            en.enrolled.insert(p);
             stats.enrolled_customers[p] += f.weight;
             stats.enrolled_agents[p] += 1;
             match &spec.response {
@@ -185,11 +185,11 @@ pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &Progr
             }
         }
         // Only enrolled customers carry an `Enrolment`: systems that serve programs touch them alone.
-        if en.mask != 0 {
+        if !en.enrolled.is_empty() {
             let mut e = world.entity_mut(f.entity);
             install(&mut e, programs, &en);
             if let Some(mut m) = e.get_mut::<crate::customers::Meter>() {
-                m.programs = en.mask;
+                m.programs = en.enrolled;
             }
             e.insert(en);
         }
@@ -199,10 +199,7 @@ pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &Progr
 
 /// Installs what enrolment installs: a cycling switch answering to the plan's control bit, a pump control.
 fn install(e: &mut EntityWorldMut<'_>, programs: &ProgramState, en: &Enrolment) {
-    for p in 0..programs.ids.len() {
-        if en.mask & (1 << p) == 0 {
-            continue;
-        }
+    for p in en.enrolled.iter() {
         let spec = &programs.specs[p];
         for d in &spec.eligibility.installs_devices {
             match d {

@@ -21,11 +21,13 @@ pub mod eligibility;
 pub mod judge;
 pub(crate) mod load;
 pub mod rules;
+pub mod set;
 
 pub use book::{ProgramBook, ProgramSpec, Trigger};
 pub use dispatch::{DispatchEntry, parse_dispatch_file};
 pub use judge::{Cap, EventRow, Judge, Refusal, Request, Status, events_csv, judge_calendar};
 pub use load::MAX_PROGRAMS;
+pub use set::ProgramSet;
 pub mod enrol;
 pub mod state;
 pub mod systems;

@@ -5,6 +5,7 @@ use super::book::{ProgramBook, ProgramSpec, Response, Trigger};
 use super::eligibility::OrderInForce;
 use super::judge::{CompiledRules, EventRow, Judge, Request, Status, sort_requests};
 use super::load::MAX_PROGRAMS;
+use super::set::ProgramSet;
 use crate::scenario::ValidScenario;
 use crate::time::{Clock, Date};
 use bevy_ecs::prelude::*;
@@ -51,12 +52,12 @@ pub struct ProgramState {
     pub automatic: bool,
     /// Events take effect (false in the counterfactual twin).
     pub live: bool,
-    /// Programs with an event in force this step (bit = index).
-    pub active_mask: u16,
+    /// Programs with an event in force this step.
+    pub active: ProgramSet,
     /// Programs whose event starts this step.
-    pub starting_mask: u16,
+    pub starting: ProgramSet,
     /// Programs whose event ended at the start of this step.
-    pub ending_mask: u16,
+    pub ending: ProgramSet,
     /// Index in `events` of each program's event in force (usize::MAX = none).
     pub active_event: [usize; MAX_PROGRAMS],
     pub(crate) last_auto_day: [i64; MAX_PROGRAMS],
@@ -113,9 +114,9 @@ impl ProgramState {
             events: vec![],
             automatic: scn.automatic_dispatch() && live,
             live,
-            active_mask: 0,
-            starting_mask: 0,
-            ending_mask: 0,
+            active: ProgramSet::EMPTY,
+            starting: ProgramSet::EMPTY,
+            ending: ProgramSet::EMPTY,
             active_event: [usize::MAX; MAX_PROGRAMS],
             last_auto_day: [i64::MIN; MAX_PROGRAMS],
             orders: scn.orders.clone(),
@@ -178,19 +179,19 @@ impl ProgramState {
 
     /// Updates which events are in force at `utc_s`.
     pub fn update_active(&mut self, utc_s: i64) {
-        let before = self.active_mask;
-        self.active_mask = 0;
+        let before = self.active;
+        self.active = ProgramSet::EMPTY;
         self.active_event = [usize::MAX; MAX_PROGRAMS];
         if self.live {
             for (i, e) in self.events.iter().enumerate() {
                 if e.start_utc <= utc_s && utc_s < e.end_utc && e.program < MAX_PROGRAMS {
-                    self.active_mask |= 1 << e.program;
+                    self.active.insert(e.program);
                     self.active_event[e.program] = i;
                 }
             }
         }
-        self.starting_mask = self.active_mask & !before;
-        self.ending_mask = before & !self.active_mask;
+        self.starting = self.active - before;
+        self.ending = before - self.active;
         let o = self.orders.iter().find(|(a, b, _, _)| *a <= utc_s && utc_s < *b);
         self.order_now = match o {
             Some((_, _, permits, dac)) => {
@@ -204,8 +205,8 @@ impl ProgramState {
 /// A customer's enrolments and event state.
 #[derive(Component, Clone, Debug, Default, PartialEq)]
 pub struct Enrolment {
-    /// Programs enrolled (bit = program index).
-    pub mask: u16,
+    /// Programs enrolled.
+    pub enrolled: ProgramSet,
     /// Cycling plan index (A/C cycling programs).
     pub plan: u8,
     /// Participation option, minutes (TOU-BIP).
@@ -231,13 +232,13 @@ pub struct Enrolment {
     /// Day number of the last event day.
     pub last_event_day: i64,
     /// Programs opted out of for the current event.
-    pub opted_out: u16,
+    pub opted_out: ProgramSet,
     /// Programs whose setpoint change the customer overrode in the current event.
-    pub overridden: u16,
+    pub overridden: ProgramSet,
     /// Programs the customer takes part in for the current event (voluntary ones).
-    pub participating: u16,
+    pub participating: ProgramSet,
     /// Programs in whose current event the customer complies (firm ones).
-    pub compliant: u16,
+    pub compliant: ProgramSet,
     /// Delivered / nominated in the current event (CBP-E).
     pub performance: f64,
     /// Share of flexible load shed in the current event (ELRP).
@@ -251,9 +252,9 @@ pub struct Enrolment {
     /// Rate at which it comes back, kW.
     pub rebound_kw: f64,
     /// Programs this customer's change in load is attributed to this step.
-    pub attribution: u16,
+    pub attribution: ProgramSet,
     /// Programs of the customer's latest event, and until when snapback is attributed to them (UTC s).
-    pub recent: (u16, i64),
+    pub recent: (ProgramSet, i64),
 }
 
 /// Counts kept about programs during a run.

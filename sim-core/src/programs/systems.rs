@@ -6,6 +6,7 @@ use super::enrol::small_rng;
 use super::judge::Request;
 use super::load::MAX_PROGRAMS;
 use super::rules::{self, FslAction, check_generator_use, price_factor, rtp_schedule};
+use super::set::ProgramSet;
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Weight};
 use crate::devices::building::expected_kw;
@@ -33,10 +34,6 @@ impl Default for PriceSignals {
     fn default() -> Self {
         Self { factor: [1.0; MAX_PROGRAMS] }
     }
-}
-
-fn bits(mask: u16) -> impl Iterator<Item = usize> {
-    (0..MAX_PROGRAMS).filter(move |i| mask & (1 << i) != 0)
 }
 
 /// Decide: automatic dispatch, the events in force, cycling commands and price signals.
@@ -74,8 +71,8 @@ pub fn dispatch_system(
             }
         }
     }
-    let starting = ps.starting_mask;
-    for p in bits(starting) {
+    let starting = ps.starting;
+    for p in starting.iter() {
         let ev = ps.events[ps.active_event[p]].clone();
         if let Response::AcCycling { period_minutes, plans, .. } = &ps.specs[p].response {
             for (k, plan) in plans.iter().enumerate() {
@@ -97,7 +94,7 @@ pub fn dispatch_system(
     let hour = (now.minute_of_day / 60) as usize % 24;
     for p in 0..ps.specs.len().min(MAX_PROGRAMS) {
         prices.factor[p] = match &ps.specs[p].response {
-            Response::Price { price_ratio, elasticity, .. } if ps.active_mask & (1 << p) != 0 => {
+            Response::Price { price_ratio, elasticity, .. } if ps.active.contains(p) => {
                 libm::pow(*price_ratio, *elasticity)
             }
             r @ Response::RealTimePrice { elasticity, shift_share, .. } if ps.live => {
@@ -312,10 +309,10 @@ pub fn response_system(
         key: &key,
     };
     // Programs that act on customers at all times (prices), not only in events.
-    let always_on: u16 = (0..ps.specs.len().min(MAX_PROGRAMS))
+    let always_on: ProgramSet = (0..ps.specs.len().min(MAX_PROGRAMS))
         .filter(|p| matches!(ps.specs[*p].response, Response::RealTimePrice { .. }))
-        .fold(0, |m, p| m | (1 << p));
-    let events = ps.active_mask | ps.ending_mask;
+        .collect();
+    let events = ps.active | ps.ending;
     let busy = events | always_on;
     let stats = &mut *stats;
     let visits = &mut *visits;
@@ -324,7 +321,7 @@ pub fn response_system(
     // pass): after an event, while many are restless, the full pass is cheaper. Whether an
     // enrolment changed is asked last (it scans every enrolment's change tick).
     let few = (visits.always.len() + restless.len()) * 8 < visits.enrolled;
-    let from_lists = events == 0 && visits.fresh && few && queries.p1().is_empty();
+    let from_lists = events.is_empty() && visits.fresh && few && queries.p1().is_empty();
     let mut q = queries.p0();
     if from_lists {
         // Between events: the always-on customers, then the restless ones not among them.
@@ -335,7 +332,7 @@ pub fn response_system(
         }
         for e in restless {
             if let Ok(item) = q.get_mut(e)
-                && item.3.mask & always_on == 0
+                && !item.3.enrolled.intersects(always_on)
             {
                 respond(item, &ctx, stats, &mut visits.restless);
             }
@@ -347,10 +344,10 @@ pub fn response_system(
     for item in &mut q {
         visits.enrolled += 1;
         let en = &item.3;
-        if en.mask & always_on != 0 {
+        if en.enrolled.intersects(always_on) {
             visits.always.push(item.0);
         }
-        if en.mask & busy == 0 && en.attribution == 0 && en.rebound_kw == 0.0 {
+        if !en.enrolled.intersects(busy) && en.attribution.is_empty() && en.rebound_kw == 0.0 {
             continue;
         }
         respond(item, &ctx, stats, &mut visits.restless);
@@ -368,29 +365,28 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
     let (entity, c, w, mut en, ac, b, pump, base) = item;
     let en = en.bypass_change_detection();
     let id = u64::from(c.id);
-    let starting = en.mask & ps.starting_mask;
-    if starting != 0 {
+    let starting = en.enrolled & ps.starting;
+    if !starting.is_empty() {
         on_event_start(en, starting, ps, bh, key, id, now, w.0, stats);
     }
-    let ending = en.mask & ps.ending_mask;
-    let live = en.mask & ps.active_mask;
-    if ending != 0 && live == 0 {
+    let ending = en.enrolled & ps.ending;
+    let live = en.enrolled & ps.active;
+    if !ending.is_empty() && live.is_empty() {
         en.recent = (ending, now.utc_s + (bh.rebound_hours.max(4.0) * 3600.0) as i64);
         en.rebound_kw = rules::rebound_rate_kw(en.rebound_kwh, bh.rebound_hours);
     }
-    let eff = live & !en.opted_out;
+    let eff = live - en.opted_out;
     let mut offset = 0.0;
     let mut suspended = 0u16;
     let mut shed: f64 = 0.0;
     let mut cap = f64::INFINITY;
     let mut flex = 1.0;
     let mut interrupted = false;
-    let mut always = 0u16;
-    for p in bits(en.mask) {
-        let bit = 1u16 << p;
+    let mut always = ProgramSet::EMPTY;
+    for p in en.enrolled.iter() {
         let spec = &ps.specs[p];
         let ev = ps.active_event[p];
-        let on = eff & bit != 0;
+        let on = eff.contains(p);
         let ramp = if on {
             let mins = (now.utc_s - ps.events[ev].start_utc) as f64 / 60.0 + f64::from(step_minutes);
             rules::manual_ramp(mins, en.auto_dr, bh.manual_ramp_minutes)
@@ -399,19 +395,19 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
         };
         match &spec.response {
             Response::AcCycling { .. } => {
-                if live & bit != 0 && en.opted_out & bit != 0 {
+                if live.contains(p) && en.opted_out.contains(p) {
                     suspended |= ps.plan_bits[p].get(en.plan as usize).copied().unwrap_or(0);
                 }
             }
             Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
-                if on && en.overridden & bit == 0 {
+                if on && !en.overridden.contains(p) {
                     let f = rules::fatigue(en.consecutive_days, bh.fatigue_per_day);
                     let chance = rules::override_chance(*override_prob_per_hour, f, automation(en, bh), dt);
                     let u = key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56));
                     match rules::thermostat_offset_c(*setpoint_offset_c, chance, u) {
                         Some(o) => offset += o,
                         None => {
-                            en.overridden |= bit;
+                            en.overridden.insert(p);
                             stats.overrides[p] += w.0;
                         }
                     }
@@ -422,7 +418,7 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
                 if on {
                     let e = &ps.events[ev];
                     if now.utc_s >= rules::ready_utc(e.start_utc, e.issued_utc, en.option_minutes) {
-                        let compliant = en.compliant & bit != 0;
+                        let compliant = en.compliant.contains(p);
                         // Only a facility's expected load is read, and only by one that does not comply.
                         let exp = match &b {
                             Some((b, _)) if !compliant => Some(expected_kw(b, segment_factors(factors, b))),
@@ -442,7 +438,7 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
                 }
             }
             Response::Voluntary { .. } => {
-                if on && en.participating & bit != 0 {
+                if on && en.participating.contains(p) {
                     shed = shed.max(en.flexible_kw * en.voluntary_share * ramp);
                 }
             }
@@ -454,13 +450,13 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
             }
             Response::RealTimePrice { .. } => {
                 flex *= prices.factor[p];
-                always |= bit;
+                always.insert(p);
             }
         }
     }
     // Backup generation in events with reductions to deliver, where the rules allow it.
     if en.generator_kw > 0.0 && (shed > 0.0 || cap.is_finite()) {
-        let first = bits(eff).find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
+        let first = eff.iter().find(|p| ps.specs[*p].prohibited_resources != PrPolicy::NotApplicable);
         if let Some(p) = first {
             match check_generator_use(&ps.specs[p], true, en.generator_fossil, en.dac, ps.order_now) {
                 Ok(()) => {
@@ -473,7 +469,7 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
     }
     // Snapback: energy shed in events partly comes back afterwards.
     let mut extra = 0.0;
-    if eff != 0 {
+    if !eff.is_empty() {
         let price_cut = b.as_ref().map_or(0.0, |(b, _)| {
             rules::price_cut_kw(flex, b.flexible_share, expected_kw(b, segment_factors(factors, b)))
         });
@@ -497,9 +493,9 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
     if let Some(mut bl) = base {
         bl.factor = flex;
     }
-    let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { 0 };
-    en.attribution = if eff != 0 { eff | always } else { recent | always };
-    if en.attribution != 0 || en.rebound_kw != 0.0 {
+    let recent = if now.utc_s < en.recent.1 { en.recent.0 } else { ProgramSet::EMPTY };
+    en.attribution = if eff.is_empty() { recent | always } else { eff | always };
+    if !en.attribution.is_empty() || en.rebound_kw != 0.0 {
         restless.push(entity);
     }
 }
@@ -517,7 +513,7 @@ fn segment_factors(factors: &[crate::devices::building::Factors], b: &Building) 
 #[allow(clippy::too_many_arguments)]
 fn on_event_start(
     en: &mut Enrolment,
-    starting: u16,
+    starting: ProgramSet,
     ps: &ProgramState,
     bh: &Behaviour,
     key: &NoiseKey,
@@ -535,12 +531,11 @@ fn on_event_start(
         en.opt_out_year = year;
         en.opt_outs_used = 0;
     }
-    for p in bits(starting) {
-        let bit = 1u16 << p;
-        en.opted_out &= !bit;
-        en.overridden &= !bit;
-        en.participating &= !bit;
-        en.compliant &= !bit;
+    for p in starting.iter() {
+        en.opted_out.remove(p);
+        en.overridden.remove(p);
+        en.participating.remove(p);
+        en.compliant.remove(p);
         let ev = ps.active_event[p] as u64;
         let u = |k: u64| key.behaviour.uniform(id, ev.wrapping_mul(8).wrapping_add(k));
         let spec = &ps.specs[p];
@@ -552,14 +547,14 @@ fn on_event_start(
                 let allowed = plans.get(usize::from(en.plan)).and_then(|pl| pl.opt_outs_per_year);
                 let chance = rules::opt_out_chance(*opt_out_prob, f, r, en.opt_outs_used, allowed);
                 if chance > 0.0 && u(0) < chance {
-                    en.opted_out |= bit;
+                    en.opted_out.insert(p);
                     en.opt_outs_used = en.opt_outs_used.saturating_add(1);
                     stats.opt_outs[p] += weight;
                 }
             }
             Response::Voluntary { participation, reduction_share } => {
                 if u(0) < rules::participation_chance(*participation, f, en.auto_dr, bh.auto_dr_reliability) {
-                    en.participating |= bit;
+                    en.participating.insert(p);
                     en.voluntary_share = reduction_share.sample(&mut small_rng(u(1)));
                 }
             }
@@ -569,7 +564,7 @@ fn on_event_start(
             }
             Response::FirmServiceLevel { non_compliance, .. } => {
                 if rules::fsl_complies(u(0), *non_compliance, f, r) {
-                    en.compliant |= bit;
+                    en.compliant.insert(p);
                 }
             }
             _ => {}

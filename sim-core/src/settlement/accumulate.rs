@@ -5,8 +5,9 @@ use crate::customers::{Customer, Meter, Segments, Weight};
 use crate::devices::{AcRating, AcSetpoint, AcState, Pump};
 use crate::fold::fold_chunks;
 use crate::metrics::ExactSum;
+use crate::programs::ProgramSet;
 use crate::programs::book::Response;
-use crate::programs::rules::rtp_schedule;
+use crate::programs::rules::{ready_utc, rtp_schedule};
 use crate::programs::{Enrolment, MAX_PROGRAMS, ProgramState};
 use crate::time::Clock;
 use crate::weather::Weather;
@@ -89,10 +90,7 @@ pub fn init_settlement(world: &mut World, first_day: i64, days: usize) -> Settle
         if s >= n_seg {
             continue;
         }
-        for p in 0..n_prog {
-            if e.mask & (1 << p) == 0 {
-                continue;
-            }
+        for p in e.enrolled.iter().take_while(|p| *p < n_prog) {
             let spec = &ps.specs[p];
             let port = &mut acc.portfolios[p * n_seg + s];
             port.customers += w.0;
@@ -144,13 +142,7 @@ fn portfolio_kernel(
         }
         let kwh = if energy { ExactSum::fixed(w.0 * m.kw * dt) } else { 0 };
         let dh = acs.map_or(0, |(a, sp)| ExactSum::fixed(w.0 * (a[i].temp_c - sp[i].setpoint_c).max(0.0) * dt));
-        let mut bits = m.programs;
-        while bits != 0 {
-            let p = bits.trailing_zeros() as usize;
-            bits &= bits - 1;
-            if p >= n_prog {
-                break;
-            }
+        for p in m.programs.iter().take_while(|p| *p < n_prog) {
             let slot = &mut out[p * n_seg + s];
             slot.0 += kwh;
             slot.1 += dh;
@@ -204,7 +196,7 @@ pub fn settlement_system(
     let mut peak = [false; MAX_PROGRAMS];
     let mut price = [0.0; MAX_PROGRAMS];
     let mut flat = [0.0; MAX_PROGRAMS];
-    let mut firm_active = 0u16;
+    let mut firm_active = ProgramSet::EMPTY;
     for p in 0..n_prog {
         let spec = &ps.specs[p];
         let m = &spec.money;
@@ -218,8 +210,8 @@ pub fn settlement_system(
             price[p] = base * mult;
             flat[p] = base;
         }
-        if ps.active_mask & (1 << p) != 0 && matches!(spec.response, Response::FirmServiceLevel { .. }) {
-            firm_active |= 1 << p;
+        if ps.active.contains(p) && matches!(spec.response, Response::FirmServiceLevel { .. }) {
+            firm_active.insert(p);
         }
     }
     // This step's sums per portfolio, in fixed point: (energy, degree-hours, excess over FSL).
@@ -250,16 +242,15 @@ pub fn settlement_system(
         add_sums,
     );
     // Energy above the Firm Service Level, while interruptible events are in force.
-    if firm_active != 0 && shape.energy {
+    if !firm_active.is_empty() && shape.energy {
         for (m, w, e) in &firm {
             let s = usize::from(m.segment);
-            let mut bits = e.mask & firm_active;
-            while bits != 0 && s < n_seg {
-                let p = bits.trailing_zeros() as usize;
-                bits &= bits - 1;
+            if s >= n_seg {
+                continue;
+            }
+            for p in (e.enrolled & firm_active).iter() {
                 let ev = &ps.events[ps.active_event[p]];
-                let ready = ev.start_utc.max(ev.issued_utc + i64::from(e.option_minutes) * 60);
-                if now.utc_s >= ready {
+                if now.utc_s >= ready_utc(ev.start_utc, ev.issued_utc, e.option_minutes) {
                     step[p * n_seg + s].2 += ExactSum::fixed(w.0 * (m.kw - e.fsl_kw).max(0.0) * dt);
                 }
             }
@@ -273,7 +264,7 @@ pub fn settlement_system(
         }
         port.degree_hours.add_fixed(dh);
         port.excess_kwh.add_fixed(excess);
-        if ps.active_mask & (1 << p) != 0 {
+        if ps.active.contains(p) {
             port.event_kwh.add_fixed(kwh);
         }
         if peak[p] {

@@ -226,11 +226,10 @@ impl TeachState {
                         super::alert_color(s.alert.max(p.alert)),
                     );
                 }
-                let started = s.active_programs & !p.active_programs;
-                let ended = p.active_programs & !s.active_programs;
-                for k in 0..ps.ids.len().min(16) {
-                    let bit = 1u16 << k;
-                    if started & bit != 0 {
+                let started = s.active_programs - p.active_programs;
+                let ended = p.active_programs - s.active_programs;
+                for k in 0..ps.ids.len().min(sim_core::programs::MAX_PROGRAMS) {
+                    if started.contains(k) {
                         self.push(
                             time.clone(),
                             format!("{} event starts", ps.ids[k]),
@@ -238,7 +237,7 @@ impl TeachState {
                             Color32::from_rgb(31, 119, 180),
                         );
                     }
-                    if ended & bit != 0 {
+                    if ended.contains(k) {
                         let mw = p.program_reduction_mw.get(k).copied().unwrap_or(0.0);
                         self.push(
                             time.clone(),
