@@ -4,6 +4,7 @@
 use sim_core::programs::book::{DayRule, Notice, ProgramBook};
 use sim_core::programs::eligibility::{CustomerView, OrderInForce, check_dual, check_eligibility, check_generator_use};
 use sim_core::programs::judge::{Request, Status, judge_calendar};
+use sim_core::programs::rules::GeneratorRefusal;
 use sim_core::programs::{Trigger, book::Device};
 use sim_core::scenario::{CustomerClass, MeterType, NoFiles, ServiceType, load_scenario, parse_override};
 use sim_core::time::{parse_date, parse_hhmm, parse_local_datetime};
@@ -512,7 +513,7 @@ fn elrp_refuses_fossil_generators_without_a_governors_order() {
     let book = book_with(&[]);
     assert_eq!(
         check_generator_use(&book.programs["ELRP-A1"], true, true, false, NO_ORDER),
-        Err("prohibited resource: not allowed without a Governor's order".into())
+        Err(GeneratorRefusal::NeedsOrder)
     );
     assert_eq!(check_generator_use(&book.programs["ELRP-A1"], true, true, false, ORDER), Ok(()));
 }
@@ -520,10 +521,7 @@ fn elrp_refuses_fossil_generators_without_a_governors_order() {
 #[test]
 fn elrp_in_a_dac_refuses_fossil_generators_unless_the_order_overrides() {
     let book = book_with(&[]);
-    assert_eq!(
-        check_generator_use(&book.programs["ELRP-A1"], true, true, true, ORDER),
-        Err("prohibited resource: customer in a DAC and the order does not override".into())
-    );
+    assert_eq!(check_generator_use(&book.programs["ELRP-A1"], true, true, true, ORDER), Err(GeneratorRefusal::Dac));
     assert_eq!(check_generator_use(&book.programs["ELRP-A1"], true, true, true, ORDER_DAC), Ok(()));
 }
 
@@ -533,7 +531,7 @@ fn attestation_programs_refuse_fossil_generation_without_an_order() {
     for id in ["AP-I", "CBP-E", "TOU-BIP"] {
         assert_eq!(
             check_generator_use(&book.programs[id], true, true, false, NO_ORDER),
-            Err("prohibited resource: not allowed without a Governor's order".into()),
+            Err(GeneratorRefusal::NeedsOrder),
             "{id}"
         );
         assert_eq!(check_generator_use(&book.programs[id], true, true, true, ORDER), Ok(()), "{id}");
@@ -547,7 +545,7 @@ fn residential_programs_do_not_involve_generators() {
     for id in ["SDP", "SEP", "CPP", "RTP"] {
         assert_eq!(
             check_generator_use(&book.programs[id], true, false, false, ORDER),
-            Err("backup generation not part of this program".into()),
+            Err(GeneratorRefusal::NotInProgram),
             "{id}"
         );
     }

@@ -63,16 +63,7 @@ pub fn cos_zenith(utc_s: i64, lat_deg: f64, lon_deg: f64) -> f64 {
 }
 
 fn day_of_year_utc(days_since_epoch: i64) -> i64 {
-    // Civil-from-days (H. Hinnant), then day of year.
-    let z = days_since_epoch + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy_mar = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0 = March 1
-    let y = yoe + era * 400 + i64::from(doy_mar >= 306);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let jan_feb = 31 + if leap { 29 } else { 28 };
-    if doy_mar >= 306 { doy_mar - 306 + 1 } else { doy_mar + jan_feb + 1 }
+    i64::from(crate::time::date_of_day(days_since_epoch).day_of_year())
 }
 
 /// Clear-sky solar output of the fleet, MW.

@@ -164,6 +164,23 @@ pub fn price_cut_kw(factor: f64, flexible_share: f64, expected_kw: f64) -> f64 {
     (1.0 - factor).max(0.0) * flexible_share * expected_kw
 }
 
+/// Why a customer may not run its backup generator in an event (see [`check_generator_use`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GeneratorRefusal {
+    /// The customer has none.
+    #[error("no backup generator")]
+    NoGenerator,
+    /// The program does not involve backup generation.
+    #[error("backup generation not part of this program")]
+    NotInProgram,
+    /// A fossil generator (a prohibited resource) without a Governor's order that permits it.
+    #[error("prohibited resource: not allowed without a Governor's order")]
+    NeedsOrder,
+    /// A fossil generator in a disadvantaged community, under an order that does not override.
+    #[error("prohibited resource: customer in a DAC and the order does not override")]
+    Dac,
+}
+
 /// Generator use: whether a customer may run its backup generator to reduce load in an event of a
 /// program.
 ///
@@ -176,29 +193,15 @@ pub fn check_generator_use(
     fossil: bool,
     dac: bool,
     order: OrderInForce,
-) -> Result<(), String> {
-    if !has_generator {
-        return Err("no backup generator".into());
-    }
+) -> Result<(), GeneratorRefusal> {
+    let permitted = order.active && order.permits_prohibited_resources;
     match spec.prohibited_resources {
-        PrPolicy::NotApplicable => Err("backup generation not part of this program".into()),
+        _ if !has_generator => Err(GeneratorRefusal::NoGenerator),
+        PrPolicy::NotApplicable => Err(GeneratorRefusal::NotInProgram),
         _ if !fossil => Ok(()),
-        PrPolicy::Attestation => {
-            if order.active && order.permits_prohibited_resources {
-                Ok(())
-            } else {
-                Err("prohibited resource: not allowed without a Governor's order".into())
-            }
-        }
-        PrPolicy::GovernorOrderOnly => {
-            if !(order.active && order.permits_prohibited_resources) {
-                Err("prohibited resource: not allowed without a Governor's order".into())
-            } else if dac && !order.overrides_dac {
-                Err("prohibited resource: customer in a DAC and the order does not override".into())
-            } else {
-                Ok(())
-            }
-        }
+        _ if !permitted => Err(GeneratorRefusal::NeedsOrder),
+        PrPolicy::GovernorOrderOnly if dac && !order.overrides_dac => Err(GeneratorRefusal::Dac),
+        PrPolicy::Attestation | PrPolicy::GovernorOrderOnly => Ok(()),
     }
 }
 
@@ -406,10 +409,40 @@ mod tests {
         assert_eq!(price_cut_kw(1.2, 0.5, 100.0), 0.0, "a cheap hour cuts nothing");
     }
 
-    fn rtp() -> Response {
+    fn program(id: &str) -> ProgramSpec {
         let text = "schema_version = 1\nname = \"t\"\nstart = \"2022-09-01\"\nend = \"2022-09-01\"\n[weather]\nmodel = \"stochastic\"\n";
         let s = crate::scenario::load_scenario(text, "t.toml", &[], &crate::scenario::NoFiles).expect("valid");
-        s.book().programs["RTP"].response.clone()
+        s.book().programs[id].clone()
+    }
+
+    fn rtp() -> Response {
+        program("RTP").response
+    }
+
+    #[test]
+    fn generator_use_follows_the_prohibited_resource_rules() {
+        // DOMAIN.md §3: ELRP allows non-PR generators; PR only under a Governor's order that
+        // permits it; in a DAC only if the order also overrides.
+        let elrp = program("ELRP-A1");
+        let order =
+            |permits, dac| OrderInForce { active: true, permits_prohibited_resources: permits, overrides_dac: dac };
+        let none = OrderInForce::default();
+        assert_eq!(
+            check_generator_use(&elrp, false, false, false, order(true, true)),
+            Err(GeneratorRefusal::NoGenerator)
+        );
+        assert_eq!(check_generator_use(&elrp, true, false, true, none), Ok(()));
+        assert_eq!(check_generator_use(&elrp, true, true, false, none), Err(GeneratorRefusal::NeedsOrder));
+        assert_eq!(check_generator_use(&elrp, true, true, false, order(true, false)), Ok(()));
+        assert_eq!(check_generator_use(&elrp, true, true, true, order(true, false)), Err(GeneratorRefusal::Dac));
+        assert_eq!(check_generator_use(&elrp, true, true, true, order(true, true)), Ok(()));
+        assert_eq!(check_generator_use(&program("SEP"), true, false, false, none), Err(GeneratorRefusal::NotInProgram));
+        // An attestation program (AP-I) takes PR under an order, in a DAC too.
+        assert_eq!(check_generator_use(&program("AP-I"), true, true, true, order(true, false)), Ok(()));
+        assert_eq!(
+            GeneratorRefusal::NeedsOrder.to_string(),
+            "prohibited resource: not allowed without a Governor's order"
+        );
     }
 
     #[test]

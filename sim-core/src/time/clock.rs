@@ -10,30 +10,18 @@ use jiff::tz::TimeZone;
 /// Sunday of March to 02:00 on the first Sunday of November (US rule since 2007).
 pub const PACIFIC_POSIX_TZ: &str = "PST8PDT,M3.2.0,M11.1.0";
 
-/// Days since 1970-01-01 of a civil date (H. Hinnant's `days_from_civil`).
+/// 1970-01-01, day 0 of [`day_number`].
+const EPOCH: Date = Date::constant(1970, 1, 1);
+
+/// Days since 1970-01-01 of a civil date.
 pub fn day_number(d: Date) -> i64 {
-    let y = i64::from(d.year()) - i64::from(d.month() <= 2);
-    let m = i64::from(d.month());
-    let day = i64::from(d.day());
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    // Civil days are 24 hours long, so the whole-day count is exact.
+    d.duration_since(EPOCH).as_secs().div_euclid(86_400)
 }
 
-/// The civil date of a day number (days since 1970-01-01; H. Hinnant's `civil_from_days`).
+/// The civil date of a day number (days since 1970-01-01); `Date::MIN` outside jiff's range.
 pub fn date_of_day(days: i64) -> Date {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    Date::new(y as i16, m as i8, d as i8).unwrap_or(Date::MIN)
+    jiff::Span::new().try_days(days).and_then(|s| EPOCH.checked_add(s)).unwrap_or(Date::MIN)
 }
 
 /// Parses `YYYY-MM-DD`.
@@ -261,6 +249,8 @@ mod tests {
     #[test]
     fn day_numbers_match_the_unix_epoch() {
         assert_eq!(day_number(date(1970, 1, 1)), 0);
+        assert_eq!(day_number(date(1969, 12, 31)), -1);
+        assert_eq!(date_of_day(-1), date(1969, 12, 31));
         assert_eq!(day_number(date(2022, 9, 6)), 19_241);
         assert_eq!(day_number(date(2000, 3, 1)) - day_number(date(2000, 2, 28)), 2);
         for d in [date(1970, 1, 1), date(2000, 2, 29), date(2022, 9, 6), date(2024, 12, 31), date(1969, 7, 20)] {
