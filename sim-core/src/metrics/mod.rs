@@ -5,8 +5,7 @@ mod output;
 mod systems;
 
 pub use output::{
-    ProgramReport, ProgramSummary, RunSummary, SupplierSummary, TIMESERIES_COLUMNS, events_csv_header, round,
-    timeseries_csv,
+    ProgramReport, ProgramSummary, RunSummary, SupplierSummary, TIMESERIES_COLUMNS, round, timeseries_csv,
 };
 pub use systems::{
     ExactSum, Metrics, PopulationLoad, StepRecord, SupplierEnergy, aggregate_meters_system, record_system,

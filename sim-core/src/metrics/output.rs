@@ -382,11 +382,6 @@ impl RunSummary {
     }
 }
 
-/// The header of `events.csv` (one row per dispatch request).
-pub fn events_csv_header() -> &'static str {
-    "program,date,start,end,trigger,issued,status,reason\n"
-}
-
 /// The fixed columns of `timeseries.csv`, in order (then `counterfactual_system_load_mw`,
 /// one `reduction_<program>_mw` column per program, and `unattributed_reduction_mw`).
 pub const TIMESERIES_COLUMNS: [&str; 19] = [

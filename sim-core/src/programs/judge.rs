@@ -8,7 +8,6 @@ use super::book::{DayRule, Notice, ProgramBook, ProgramSpec, Trigger};
 use super::rules::{HOURS_CAP_TOLERANCE_H, fits_hours_cap};
 use crate::time::{Date, DayType, day_number, day_type, parse_hhmm};
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// A request to call an event.
 #[derive(Clone, Debug, PartialEq)]
@@ -448,30 +447,98 @@ pub fn judge_calendar(book: &ProgramBook, mut reqs: Vec<Request>) -> Vec<EventRo
     reqs.iter().map(|r| judge.judge(r)).collect()
 }
 
-/// The events table as CSV text (`program,date,start,end,trigger,issued,status,reason`).
-pub fn events_csv(rows: &[EventRow]) -> String {
-    let mut out = String::from(crate::metrics::events_csv_header());
-    for r in rows {
+/// The columns of `events.csv`, for a table without rows (with rows, the header is taken from
+/// [`EventCsvRow`]'s fields).
+pub const EVENTS_COLUMNS: [&str; 8] = ["program", "date", "start", "end", "trigger", "issued", "status", "reason"];
+
+/// One row of `events.csv`: the header is taken from the field names.
+#[derive(Debug, serde::Serialize)]
+pub struct EventCsvRow<'a> {
+    /// Program ID.
+    pub program: &'a str,
+    /// Event date (local), `YYYY-MM-DD`.
+    pub date: String,
+    /// Start, local `HH:MM`.
+    pub start: String,
+    /// End, local `HH:MM`.
+    pub end: String,
+    /// Trigger.
+    pub trigger: String,
+    /// When the event was issued, local `YYYY-MM-DDTHH:MM`.
+    pub issued: String,
+    /// `called` or `refused`.
+    pub status: &'static str,
+    /// Why a request was refused (empty when called).
+    pub reason: String,
+}
+
+impl<'a> EventCsvRow<'a> {
+    /// The row of a judged request.
+    pub fn of(r: &'a EventRow) -> Self {
         let q = &r.request;
-        let reason = r.reason.as_ref().map(Refusal::to_string).unwrap_or_default();
-        let reason = if reason.contains(',') || reason.contains('"') {
-            format!("\"{}\"", reason.replace('"', "\"\""))
-        } else {
-            reason
-        };
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{}T{},{},{}",
-            q.program,
-            q.date,
-            hhmm(q.start_min),
-            hhmm(q.end_min),
-            q.trigger,
-            r.issued.0,
-            hhmm(r.issued.1),
-            r.status.name(),
-            reason
-        );
+        EventCsvRow {
+            program: &q.program,
+            date: q.date.to_string(),
+            start: hhmm(q.start_min),
+            end: hhmm(q.end_min),
+            trigger: q.trigger.to_string(),
+            issued: format!("{}T{}", r.issued.0, hhmm(r.issued.1)),
+            status: r.status.name(),
+            reason: r.reason.as_ref().map(Refusal::to_string).unwrap_or_default(),
+        }
     }
-    out
+}
+
+/// `events.csv`: one row per judged request, written by the `csv` crate (quoting as needed).
+pub fn events_csv(rows: &[EventRow]) -> String {
+    let mut w = csv::WriterBuilder::new().has_headers(true).from_writer(Vec::new());
+    if rows.is_empty() {
+        // No row to take the header from (a unit test checks it is the rows' header).
+        let _ = w.write_record(EVENTS_COLUMNS);
+    }
+    for r in rows {
+        // Writing to memory fails only on a serializer bug, which the pinned outputs would show.
+        let _ = w.serialize(EventCsvRow::of(r));
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_csv_takes_its_header_from_the_row_and_quotes_what_needs_quotes() {
+        let text = "schema_version = 1\nname = \"t\"\nstart = \"2022-09-01\"\nend = \"2022-09-01\"\n[weather]\nmodel = \"stochastic\"\n";
+        let scn = crate::scenario::load_scenario(text, "t.toml", &[], &crate::scenario::NoFiles).expect("valid");
+        let date = crate::time::parse_date("2022-09-06").expect("date");
+        let req = |start_min, end_min| Request {
+            program: "ELRP-A1".into(),
+            date,
+            start_min,
+            end_min,
+            trigger: Trigger::Eea1,
+            issued: Some((date, 600)),
+        };
+        // The second overlaps the first and the third ends before it starts: both refused; the file
+        // parses back into the same fields whatever the reasons hold.
+        // A program the book does not know, with a comma and a quote in its name (and its reason).
+        let odd = Request { program: "X,\"Y\"".into(), ..req(1020, 1140) };
+        let rows = judge_calendar(scn.book(), vec![req(1020, 1140), req(1080, 1200), req(1200, 1140), odd]);
+        let text = events_csv(&rows);
+        let empty = events_csv(&[]);
+        assert_eq!(text.lines().next(), empty.lines().next(), "one header with rows and without");
+        assert_eq!(empty.trim_end(), EVENTS_COLUMNS.join(","));
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let back: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().expect("parses");
+        assert_eq!(back.len(), 4);
+        for (rec, row) in back.iter().zip(&rows) {
+            assert_eq!(&rec[0], row.request.program);
+            assert_eq!(&rec[6], row.status.name());
+            assert_eq!(rec[7], row.reason.as_ref().map(Refusal::to_string).unwrap_or_default());
+        }
+        assert_eq!(&back[0][6], "called");
+        assert_eq!(&back[1][6], "refused");
+        assert!(back.iter().any(|r| &r[0] == "X,\"Y\"" && r[7].contains("X,\"Y\"")), "{text}");
+    }
 }
