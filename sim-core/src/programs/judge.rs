@@ -189,6 +189,9 @@ pub struct CompiledRules {
     pub day_ahead_by: Option<u32>,
     /// Notice: minimum lead, minutes.
     pub lead_minutes: u32,
+    /// The operator's preferred event span, minutes after local midnight (validation has checked
+    /// that both parse).
+    pub preferred: (u32, u32),
 }
 
 impl CompiledRules {
@@ -204,7 +207,9 @@ impl CompiledRules {
             Notice::DayAhead { by } => (parse_hhmm(by).ok(), 0),
             Notice::Minutes { minutes } => (None, *minutes),
         };
-        Self { windows, day_ahead_by, lead_minutes }
+        let pol = &spec.operator;
+        let preferred = (parse_hhmm(&pol.preferred_start).unwrap_or(0), parse_hhmm(&pol.preferred_end).unwrap_or(0));
+        Self { windows, day_ahead_by, lead_minutes, preferred }
     }
 
     /// The window that applies in a month, if the program has windows.

@@ -139,10 +139,7 @@ fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &We
         if !pol.enabled || !spec.enabled || spec.triggers.is_empty() {
             continue;
         }
-        let pref = (
-            crate::time::parse_hhmm(&pol.preferred_start).unwrap_or(960),
-            crate::time::parse_hhmm(&pol.preferred_end).unwrap_or(1260),
-        );
+        let pref = ps.rules[p].preferred;
         // Day-ahead calls, decided at the grid's day-ahead assessment.
         if grid.is_day_ahead_step(now.minute_of_day, step) {
             let Ok(tomorrow) = now.date.tomorrow() else {
