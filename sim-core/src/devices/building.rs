@@ -122,6 +122,12 @@ pub fn factors(s: &BuildingSchedule, tout_c: f64, hour: f64, day_type: DayType) 
     Factors { occupancy: occ, hvac: hvac_factor(s, tout_c, occ), noise: s.noise_share }
 }
 
+/// The factors of a facility's segment at this instant (all zero for a segment without any).
+#[inline(always)]
+pub fn segment_factors(factors: &[Factors], b: &Building) -> Factors {
+    factors.get(usize::from(b.segment)).copied().unwrap_or_default()
+}
+
 /// Load expected without noise, kW.
 #[inline]
 pub fn expected_kw(b: &Building, f: Factors) -> f64 {

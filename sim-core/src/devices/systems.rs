@@ -10,7 +10,7 @@
 //! feature (native builds) large tables are split into chunks processed on rayon's pool.
 
 use super::ac::{AcControl, AcSetpoint, AcState, AirConditioner, steady_state_kw, thermostat};
-use super::building::{Building, FacilityControls, Factors, expected_kw, factors as building_factors};
+use super::building::{Building, FacilityControls, Factors, expected_kw, factors as building_factors, segment_factors};
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Meter, Segments, Weight};
 use crate::fold::fold_chunks;
@@ -288,7 +288,7 @@ fn home_base_kw(b: &BaseLoad, st: &ActStep<'_>) -> (f64, f64) {
 /// `ctl` is only read while programs control the facility.
 #[inline(always)]
 fn facility_kw(b: &Building, ctl: &FacilityControls, st: &ActStep<'_>) -> (f64, f64) {
-    let f = st.shapes.factors.get(usize::from(b.segment)).copied().unwrap_or_default();
+    let f = segment_factors(&st.shapes.factors, b);
     let expected = expected_kw(b, f);
     let noisy = f.noise * (f.occupancy * b.occupied_kw + b.process_kw) * centred(b.noise.uniform(st.step));
     let natural = (expected + noisy).max(0.0);

@@ -19,11 +19,6 @@ impl ProgramSet {
         Self(if p < MAX_PROGRAMS { 1 << p } else { 0 })
     }
 
-    /// The programs `0..n` (at most the limit).
-    pub fn first(n: usize) -> Self {
-        (0..n.min(MAX_PROGRAMS)).map(Self::of).fold(Self::EMPTY, |a, b| a | b)
-    }
-
     /// Whether program `p` is in the set.
     #[inline]
     pub fn contains(self, p: usize) -> bool {
@@ -154,6 +149,5 @@ mod tests {
         assert_eq!((a & b).iter().collect::<Vec<_>>(), vec![3]);
         assert_eq!((a - b).iter().collect::<Vec<_>>(), vec![1, 2]);
         assert!(a.intersects(b) && !(a - b).intersects(b));
-        assert_eq!(ProgramSet::first(3), [0, 1, 2].into_iter().collect());
     }
 }

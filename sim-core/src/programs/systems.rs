@@ -9,7 +9,7 @@ use super::rules::{self, FslAction, check_generator_use, price_factor, rtp_sched
 use super::set::ProgramSet;
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Weight};
-use crate::devices::building::expected_kw;
+use crate::devices::building::{expected_kw, segment_factors};
 use crate::devices::{
     AcControl, AcSetpoint, AirConditioner, BaseLoad, Building, CyclingCommand, FacilityControls, NoiseKey, Pump,
 };
@@ -416,15 +416,17 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
                     let e = &ps.events[ev];
                     if now.utc_s >= rules::ready_utc(e.start_utc, e.issued_utc, en.option_minutes) {
                         let compliant = en.compliant.contains(p);
-                        // Only a facility's expected load is read, and only by one that does not comply.
-                        let exp = match &b {
-                            Some((b, _)) if !compliant => Some(expected_kw(b, segment_factors(factors, b))),
-                            _ => None,
-                        };
-                        match rules::firm_service_level(compliant, en.fsl_kw, *partial_share, exp.unwrap_or(0.0)) {
-                            FslAction::Cap(kw) => cap = cap.min(kw),
-                            FslAction::Shed(kw) if exp.is_some() => shed = shed.max(kw),
-                            FslAction::Shed(_) => {}
+                        // A customer that does not comply sheds from its facility's expected load
+                        // (read only then); one without a facility has nothing to shed.
+                        if compliant || b.is_some() {
+                            let exp = b
+                                .as_ref()
+                                .filter(|_| !compliant)
+                                .map_or(0.0, |(b, _)| expected_kw(b, segment_factors(factors, b)));
+                            match rules::firm_service_level(compliant, en.fsl_kw, *partial_share, exp) {
+                                FslAction::Cap(kw) => cap = cap.min(kw),
+                                FslAction::Shed(kw) => shed = shed.max(kw),
+                            }
                         }
                     }
                 }
@@ -500,11 +502,6 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
 /// The automation factor of a customer (see [`rules::automation_factor`]).
 fn automation(en: &Enrolment, bh: &Behaviour) -> f64 {
     rules::automation_factor(en.auto_dr, bh.auto_dr_reliability)
-}
-
-/// The load-shape factors of a facility's segment.
-fn segment_factors(factors: &[crate::devices::building::Factors], b: &Building) -> crate::devices::building::Factors {
-    factors.get(usize::from(b.segment)).copied().unwrap_or_default()
 }
 
 #[allow(clippy::too_many_arguments)]
