@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use anyhow::Context;
-use sim_core::scenario::{FileSource, Override, ValidScenario, load_scenario, parse_override};
+use sim_core::scenario::{FileSource, Override, ReadError, ValidScenario, load_scenario, parse_override};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,9 +12,9 @@ pub struct DirFiles {
 }
 
 impl FileSource for DirFiles {
-    fn read(&self, name: &str) -> Result<String, String> {
+    fn read(&self, name: &str) -> Result<String, ReadError> {
         let p = self.base.join(name);
-        fs::read_to_string(&p).map_err(|e| format!("cannot read `{}`: {e}", p.display()))
+        fs::read_to_string(&p).map_err(|e| ReadError::new(&p.display().to_string(), e))
     }
 }
 

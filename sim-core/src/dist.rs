@@ -184,12 +184,12 @@ impl Dist {
     }
 
     /// Checks the parameters; `lo`/`hi` bound every value the distribution can give.
-    pub fn check(&self, lo: f64, hi: f64) -> Result<(), String> {
-        let within = |name: &str, v: f64| {
-            if !v.is_finite() {
-                Err(format!("{name} must be a finite number"))
-            } else if v < lo || v > hi {
-                Err(format!("{name} = {v} is out of range: expected {lo} to {hi}"))
+    pub fn check(&self, lo: f64, hi: f64) -> Result<(), DistError> {
+        let within = |name: &'static str, value: f64| {
+            if !value.is_finite() {
+                Err(DistError::NotFinite(name))
+            } else if value < lo || value > hi {
+                Err(DistError::OutOfRange { name, value, lo, hi })
             } else {
                 Ok(())
             }
@@ -201,25 +201,25 @@ impl Dist {
                     within("min", *min)?;
                     within("max", *max)?;
                     if min > max {
-                        return Err(format!("min {min} is greater than max {max}"));
+                        return Err(DistError::MinAboveMax { min: *min, max: *max });
                     }
                     Ok(())
                 }
                 DistSpec::Normal { mean, sd, min, max } => {
                     if !(sd.is_finite() && *sd >= 0.0) {
-                        return Err(format!("sd = {sd}: expected a number >= 0"));
+                        return Err(DistError::Parameter { name: "sd", value: *sd, expected: ">= 0" });
                     }
                     if !mean.is_finite() {
-                        return Err("mean must be a finite number".into());
+                        return Err(DistError::NotFinite("mean"));
                     }
                     check_clamps(*min, *max, lo, hi, &within)
                 }
                 DistSpec::Lognormal { median, sigma, min, max } => {
                     if !(median.is_finite() && *median > 0.0) {
-                        return Err(format!("median = {median}: expected a number > 0"));
+                        return Err(DistError::Parameter { name: "median", value: *median, expected: "> 0" });
                     }
                     if !(sigma.is_finite() && *sigma >= 0.0) {
-                        return Err(format!("sigma = {sigma}: expected a number >= 0"));
+                        return Err(DistError::Parameter { name: "sigma", value: *sigma, expected: ">= 0" });
                     }
                     within("median", *median)?;
                     check_clamps(*min, *max, lo, hi, &within)
@@ -229,22 +229,22 @@ impl Dist {
                     within("mode", *mode)?;
                     within("max", *max)?;
                     if !(min <= mode && mode <= max) {
-                        return Err(format!("expected min <= mode <= max, got {min}, {mode}, {max}"));
+                        return Err(DistError::Unordered { min: *min, mode: *mode, max: *max });
                     }
                     Ok(())
                 }
                 DistSpec::Choice { values, weights } => {
                     if values.is_empty() || values.len() != weights.len() {
-                        return Err("values and weights must be non-empty and of the same length".into());
+                        return Err(DistError::ChoiceShape);
                     }
                     for v in values {
                         within("value", *v)?;
                     }
                     if weights.iter().any(|w| !(w.is_finite() && *w >= 0.0)) {
-                        return Err("weights must be numbers >= 0".into());
+                        return Err(DistError::NegativeWeight);
                     }
                     if weights.iter().sum::<f64>() <= 0.0 {
-                        return Err("weights must not all be 0".into());
+                        return Err(DistError::ZeroWeights);
                     }
                     Ok(())
                 }
@@ -258,8 +258,8 @@ fn check_clamps(
     max: Option<f64>,
     lo: f64,
     hi: f64,
-    within: &dyn Fn(&str, f64) -> Result<(), String>,
-) -> Result<(), String> {
+    within: &dyn Fn(&'static str, f64) -> Result<(), DistError>,
+) -> Result<(), DistError> {
     if let Some(m) = min {
         within("min", m)?;
     }
@@ -269,13 +269,87 @@ fn check_clamps(
     if let (Some(a), Some(b)) = (min, max)
         && a > b
     {
-        return Err(format!("min {a} is greater than max {b}"));
+        return Err(DistError::MinAboveMax { min: a, max: b });
     }
     // Unclamped families can reach beyond [lo, hi]; without clamps inside the range that is an error.
     if (lo.is_finite() && min.is_none()) || (hi.is_finite() && max.is_none()) {
-        return Err(format!("this quantity must lie in [{lo}, {hi}]: give min and max clamps"));
+        return Err(DistError::NeedsClamps { lo, hi });
     }
     Ok(())
+}
+
+/// Why a distribution or a set of shares is not usable.
+#[derive(Clone, Copy, Debug, PartialEq, thiserror::Error)]
+pub enum DistError {
+    /// A parameter that must be finite is not.
+    #[error("{0} must be a finite number")]
+    NotFinite(&'static str),
+    /// A value the distribution can give lies outside the quantity's range.
+    #[error("{name} = {value} is out of range: expected {lo} to {hi}")]
+    OutOfRange {
+        /// The parameter.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// The quantity's lower bound.
+        lo: f64,
+        /// The quantity's upper bound.
+        hi: f64,
+    },
+    /// A shape parameter outside its domain (e.g. a negative standard deviation).
+    #[error("{name} = {value}: expected a number {expected}")]
+    Parameter {
+        /// The parameter.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// The condition it must meet, e.g. `>= 0`.
+        expected: &'static str,
+    },
+    /// `min` above `max`.
+    #[error("min {min} is greater than max {max}")]
+    MinAboveMax {
+        /// The lower bound given.
+        min: f64,
+        /// The upper bound given.
+        max: f64,
+    },
+    /// A triangular distribution whose mode is not between its bounds.
+    #[error("expected min <= mode <= max, got {min}, {mode}, {max}")]
+    Unordered {
+        /// Lower bound.
+        min: f64,
+        /// Mode.
+        mode: f64,
+        /// Upper bound.
+        max: f64,
+    },
+    /// A choice with no values, or with values and weights of different lengths.
+    #[error("values and weights must be non-empty and of the same length")]
+    ChoiceShape,
+    /// A negative or non-finite choice weight.
+    #[error("weights must be numbers >= 0")]
+    NegativeWeight,
+    /// Choice weights that are all zero.
+    #[error("weights must not all be 0")]
+    ZeroWeights,
+    /// An unbounded family for a bounded quantity, without clamps.
+    #[error("this quantity must lie in [{lo}, {hi}]: give min and max clamps")]
+    NeedsClamps {
+        /// The quantity's lower bound.
+        lo: f64,
+        /// The quantity's upper bound.
+        hi: f64,
+    },
+    /// Shares over no categories.
+    #[error("expected at least one category with a share")]
+    NoShares,
+    /// A share outside [0, 1].
+    #[error("share {0} is out of range: expected 0 to 1")]
+    ShareOutOfRange(f64),
+    /// Shares that do not sum to 1 (the sum, rounded to 9 decimals).
+    #[error("shares sum to {0}: expected 1")]
+    ShareSum(f64),
 }
 
 /// Shares of a population over categories (e.g. service types); they must sum to 1.
@@ -290,19 +364,18 @@ impl<K: Ord + Clone> Shares<K> {
     }
 
     /// Checks that shares are in [0, 1] and sum to 1 (within 1e-6).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), DistError> {
         if self.0.is_empty() {
-            return Err("expected at least one category with a share".into());
+            return Err(DistError::NoShares);
         }
         for v in self.0.values() {
             if !(v.is_finite() && (0.0..=1.0).contains(v)) {
-                return Err(format!("share {v} is out of range: expected 0 to 1"));
+                return Err(DistError::ShareOutOfRange(*v));
             }
         }
         let total: f64 = self.0.values().sum();
         if (total - 1.0).abs() > 1e-6 {
-            let shown = (total * 1e9).round() / 1e9;
-            return Err(format!("shares sum to {shown}: expected 1"));
+            return Err(DistError::ShareSum((total * 1e9).round() / 1e9));
         }
         Ok(())
     }
@@ -420,6 +493,6 @@ mod tests {
         let a = (0..n).filter(|_| s.sample(&mut rng) == "a").count() as f64 / n as f64;
         assert!((a - 0.25).abs() < 0.01);
         let bad: Shares<String> = Shares(BTreeMap::from([("a".into(), 0.5)]));
-        assert!(bad.check().unwrap_err().contains("sum to 0.5"));
+        assert!(bad.check().unwrap_err().to_string().contains("sum to 0.5"));
     }
 }

@@ -13,6 +13,8 @@
 //! ```
 
 pub mod aggregators;
+mod csv_in;
+mod csv_out;
 pub mod customers;
 pub mod data;
 pub mod devices;

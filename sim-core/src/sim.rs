@@ -8,7 +8,9 @@ use crate::customers::{Customer, HouseSpec, Segments, Weight, spawn_houses, spaw
 use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
 use crate::grid::{AlertLevel, GridState};
 use crate::metrics::cca::{CapacityAlerts, alerts_csv, capacity_alerts, forecast_csv};
-use crate::metrics::{Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, SupplierEnergy, timeseries_csv};
+use crate::metrics::{
+    Metrics, PopulationLoad, ProgramReport, RunSummary, StepRecord, SupplierEnergy, Timeseries, timeseries_csv,
+};
 use crate::programs::enrol::enrol_population;
 use crate::programs::{BehaviourParams, Enrolment, MAX_PROGRAMS, PriceSignals, ProgramState, ProgramStats, events_csv};
 use crate::rng::SimRng;
@@ -81,17 +83,8 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[b
     let rng = SimRng::new(seed);
     let s = scn.scenario();
     let mut world = World::new();
-    let (first, last) = match mode {
-        Mode::WarmUp => {
-            let back = |n: i64| (0..n).fold(scn.first, |d, _| d.yesterday().unwrap_or(d));
-            (back(HISTORY_DAYS - 1), back(1))
-        }
-        _ => (scn.first, scn.last),
-    };
-    // Validation checked that the clock can be built; fall back to a one-day run defensively.
-    let clock = Clock::new(scn.tz.clone(), first, last, s.step_minutes)
-        .or_else(|_| Clock::new(scn.tz.clone(), scn.first, scn.first, 60))
-        .unwrap_or_else(|_| unreachable_clock());
+    // Validation built both clocks.
+    let clock = if mode == Mode::WarmUp { scn.warmup_clock.clone() } else { scn.clock.clone() };
     let weather = Weather::new(scn, &rng);
     // The twin needs no grid of its own: its system load is the run's plus the customers' differences.
     let grid = s.grid.enabled && mode == Mode::Actual;
@@ -217,9 +210,9 @@ impl Sim {
     }
 
     /// Builds the schedule with ambiguity detection as an error (for tests).
-    pub fn check_schedule(scn: &ValidScenario) -> Result<(), String> {
+    pub fn check_schedule(scn: &ValidScenario) -> Result<(), bevy_ecs::schedule::ScheduleBuildError> {
         let mut sim = Self::build(scn, 0, true);
-        sim.schedule.initialize(&mut sim.world).map(|_| ()).map_err(|e| format!("{e:?}"))
+        sim.schedule.initialize(&mut sim.world).map(|_| ())
     }
 
     /// Adds explicit houses (benches and peer comparisons); they get ids after the population's.
@@ -462,6 +455,11 @@ impl Sim {
         timeseries_csv(&self.metrics().steps, &self.programs().ids)
     }
 
+    /// The time series as columns (what `timeseries.csv` and a batch's Parquet series hold).
+    pub fn timeseries(&self) -> Timeseries {
+        Timeseries::of(&self.metrics().steps, &self.programs().ids)
+    }
+
     /// The latest step's state.
     pub fn snapshot(&self) -> Snapshot {
         let c = self.clock();
@@ -519,21 +517,6 @@ impl Sim {
         s.suppliers = self.supplier_summary();
         s
     }
-}
-
-fn unreachable_clock() -> Clock {
-    // A fixed, valid clock: 2000-01-01, one hour, UTC. Only reached if validation let through a bad horizon.
-    let tz = jiff::tz::TimeZone::UTC;
-    let d = jiff::civil::date(2000, 1, 1);
-    match Clock::new(tz, d, d, 60) {
-        Ok(c) => c,
-        Err(_) => unreachable_clock_panic(),
-    }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_clock_panic() -> Clock {
-    panic!("a one-day UTC clock always builds")
 }
 
 #[cfg(test)]

@@ -108,8 +108,8 @@ fn weights_scale_customer_load_exactly() {
 struct MapFiles(BTreeMap<&'static str, String>);
 
 impl FileSource for MapFiles {
-    fn read(&self, name: &str) -> Result<String, String> {
-        self.0.get(name).cloned().ok_or_else(|| format!("cannot read `{name}`"))
+    fn read(&self, name: &str) -> Result<String, sim_core::scenario::ReadError> {
+        self.0.get(name).cloned().ok_or_else(|| sim_core::scenario::ReadError::new(name, "no such file"))
     }
 }
 

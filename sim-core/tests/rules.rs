@@ -2,7 +2,9 @@
 //! exact status and reason of the events table.
 
 use sim_core::programs::book::{DayRule, Notice, ProgramBook};
-use sim_core::programs::eligibility::{CustomerView, OrderInForce, check_dual, check_eligibility, check_generator_use};
+use sim_core::programs::eligibility::{
+    CustomerView, EnrolRefusal, OrderInForce, check_dual, check_eligibility, check_generator_use,
+};
 use sim_core::programs::judge::{Request, Status, judge_calendar};
 use sim_core::programs::rules::GeneratorRefusal;
 use sim_core::programs::{Trigger, book::Device};
@@ -393,7 +395,7 @@ fn customer(class: CustomerClass) -> CustomerView<'static> {
 }
 
 fn eligible(id: &str, c: &CustomerView<'_>) -> Result<(), String> {
-    check_eligibility(&book_with(&[]).programs[id], c)
+    check_eligibility(&book_with(&[]).programs[id], c).map_err(|e| e.to_string())
 }
 
 #[test]
@@ -485,13 +487,11 @@ fn elrp_may_be_combined_with_the_programs_it_lists() {
 #[test]
 fn programs_not_listed_together_may_not_be_combined() {
     let book = book_with(&[]);
-    assert_eq!(check_dual(&book, "ELRP-A1", &["CBP-E"]), Err("dual participation with CBP-E not allowed".into()));
-    assert_eq!(check_dual(&book, "TOU-BIP", &["CBP-E"]), Err("dual participation with CBP-E not allowed".into()));
-    assert_eq!(check_dual(&book, "SEP", &["SDP"]), Err("dual participation with SDP not allowed".into()));
-    assert_eq!(
-        check_dual(&book, "CPP", &["ELRP-A1", "SDP-C"]),
-        Err("dual participation with SDP-C not allowed".into())
-    );
+    assert_eq!(check_dual(&book, "ELRP-A1", &["CBP-E"]), Err(EnrolRefusal::Dual("CBP-E".into())));
+    assert_eq!(EnrolRefusal::Dual("CBP-E".into()).to_string(), "dual participation with CBP-E not allowed");
+    assert_eq!(check_dual(&book, "TOU-BIP", &["CBP-E"]), Err(EnrolRefusal::Dual("CBP-E".into())));
+    assert_eq!(check_dual(&book, "SEP", &["SDP"]), Err(EnrolRefusal::Dual("SDP".into())));
+    assert_eq!(check_dual(&book, "CPP", &["ELRP-A1", "SDP-C"]), Err(EnrolRefusal::Dual("SDP-C".into())));
     let book = book_with(&["programs.CBP-E.dual_participation=[\"ELRP-A1\"]"]);
     assert_eq!(check_dual(&book, "ELRP-A1", &["CBP-E"]), Ok(()));
 }

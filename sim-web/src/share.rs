@@ -127,7 +127,7 @@ impl Shared {
                 "seed" => {
                     seed = Some(v.parse::<u64>().map_err(|_| format!("seed `{v}` is not a whole number"))?);
                 }
-                "o" => overrides.push(parse_override(&v)?),
+                "o" => overrides.push(parse_override(&v).map_err(|e| e.to_string())?),
                 _ => return Err(format!("unknown part `{k}` in the link")),
             }
         }

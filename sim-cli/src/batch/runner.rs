@@ -78,8 +78,7 @@ fn run_one(plan: &Plan<'_>, point: usize, run: u64, bar: &ProgressBar) -> anyhow
     bar.inc(UNITS - reported);
     let metrics = flatten(&sim.summary())?;
     if let Some(fmt) = plan.series {
-        let text = sim.timeseries_csv();
-        series::write(plan.out, point, run, fmt, &text)
+        series::write(plan.out, point, run, fmt, &sim.timeseries())
             .with_context(|| format!("writing the series of point {point}, run {run}"))?;
     }
     Ok(Row { point, run, seed, metrics })

@@ -8,6 +8,7 @@ use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+use sim_core::metrics::{ColumnValues, Timeseries};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,58 +36,49 @@ pub fn rel_path(point: usize, run: u64, fmt: SeriesFormat) -> PathBuf {
     PathBuf::from("series").join(format!("point-{point:03}")).join(format!("run-{run:06}.{}", fmt.name()))
 }
 
-/// The file's bytes, from the CSV text of `sim_core::metrics::timeseries_csv`.
-pub fn encode(csv_text: &str, fmt: SeriesFormat) -> anyhow::Result<Vec<u8>> {
+/// The file's bytes.
+pub fn encode(ts: &Timeseries, fmt: SeriesFormat) -> anyhow::Result<Vec<u8>> {
     match fmt {
-        SeriesFormat::Csv => Ok(csv_text.as_bytes().to_vec()),
-        SeriesFormat::Parquet => parquet_of_csv(csv_text),
+        SeriesFormat::Csv => Ok(ts.to_csv().into_bytes()),
+        SeriesFormat::Parquet => parquet_of(ts),
     }
 }
 
 /// Writes a run's series atomically under `dir`.
-pub fn write(dir: &Path, point: usize, run: u64, fmt: SeriesFormat, csv_text: &str) -> anyhow::Result<()> {
+pub fn write(dir: &Path, point: usize, run: u64, fmt: SeriesFormat, ts: &Timeseries) -> anyhow::Result<()> {
     let rel = rel_path(point, run, fmt);
     let path = dir.join(&rel);
     let parent = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    crate::files::write_atomic(parent, name, &encode(csv_text, fmt)?)
+    crate::files::write_atomic(parent, name, &encode(ts, fmt)?)
 }
 
-/// Converts the time-series CSV to Parquet: a column whose non-empty cells all parse as numbers
-/// becomes Float64 (empty cells null), any other column (`time`, `alert`) UTF-8.
-fn parquet_of_csv(text: &str) -> anyhow::Result<Vec<u8>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
-    let mut cols: Vec<Vec<String>> = vec![Vec::new(); header.len()];
-    for rec in r.records() {
-        let rec = rec?;
-        for (c, cell) in cols.iter_mut().zip(rec.iter()) {
-            c.push(cell.to_string());
-        }
-    }
-    let mut fields = Vec::with_capacity(header.len());
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(header.len());
-    for (name, cells) in header.iter().zip(&cols) {
-        let numbers: Option<Vec<Option<f64>>> =
-            cells.iter().map(|s| if s.is_empty() { Some(None) } else { s.parse::<f64>().ok().map(Some) }).collect();
-        match numbers {
-            Some(xs) => {
+/// The series as Parquet, column by column from the same model the CSV is written from: numbers
+/// as nullable Float64 holding exactly the values the CSV shows (rounded to its decimals; empty
+/// cells null), text columns (`time`, `alert`) as UTF-8.
+fn parquet_of(ts: &Timeseries) -> anyhow::Result<Vec<u8>> {
+    let mut fields = Vec::with_capacity(ts.columns.len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(ts.columns.len());
+    for c in &ts.columns {
+        match (&c.values, c.rounded()) {
+            (_, Some(xs)) => {
                 let mut b = Float64Builder::with_capacity(xs.len());
                 for x in xs {
                     b.append_option(x);
                 }
-                fields.push(Field::new(name, DataType::Float64, true));
+                fields.push(Field::new(&c.name, DataType::Float64, true));
                 arrays.push(Arc::new(b.finish()));
             }
-            None => {
+            (ColumnValues::Text(cells), None) => {
                 let mut b = StringBuilder::new();
                 for s in cells {
                     b.append_value(s);
                 }
-                fields.push(Field::new(name, DataType::Utf8, false));
+                fields.push(Field::new(&c.name, DataType::Utf8, false));
                 arrays.push(Arc::new(b.finish()));
             }
+            (ColumnValues::Number { .. }, None) => anyhow::bail!("column {} has no numbers", c.name),
         }
     }
     let schema = Arc::new(Schema::new(fields));
@@ -103,15 +95,47 @@ fn parquet_of_csv(text: &str) -> anyhow::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim_core::metrics::Column;
+
+    fn sample() -> Timeseries {
+        let col = |name: &str, values| Column { name: name.into(), values };
+        Timeseries {
+            columns: vec![
+                col("time", ColumnValues::Text(vec!["2022-09-01T00:00-07:00".into(), "2022-09-01T00:05-07:00".into()])),
+                col("x", ColumnValues::Number { values: vec![1.23456, f64::NAN], decimals: 3 }),
+                col("alert", ColumnValues::Text(vec!["None".into(), "EEA1".into()])),
+            ],
+            rows: 2,
+        }
+    }
 
     #[test]
     fn parquet_files_are_deterministic_and_start_with_the_magic() {
-        let text = "time,x,alert\n2022-09-01T00:00-07:00,1.5,None\n2022-09-01T00:05-07:00,,EEA1\n";
-        let a = encode(text, SeriesFormat::Parquet).expect("parquet");
-        let b = encode(text, SeriesFormat::Parquet).expect("parquet");
+        let a = encode(&sample(), SeriesFormat::Parquet).expect("parquet");
+        let b = encode(&sample(), SeriesFormat::Parquet).expect("parquet");
         assert_eq!(a, b);
         assert_eq!(&a[..4], b"PAR1");
         assert_eq!(&a[a.len() - 4..], b"PAR1");
+    }
+
+    #[test]
+    fn parquet_holds_the_values_the_csv_shows() {
+        let csv = String::from_utf8(encode(&sample(), SeriesFormat::Csv).expect("csv")).expect("utf8");
+        assert_eq!(csv, "time,x,alert\n2022-09-01T00:00-07:00,1.235,None\n2022-09-01T00:05-07:00,,EEA1\n");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("s.parquet");
+        std::fs::write(&path, encode(&sample(), SeriesFormat::Parquet).expect("parquet")).expect("write");
+        let file = std::fs::File::open(&path).expect("open");
+        let mut reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .expect("reader")
+            .build()
+            .expect("build");
+        let batch = reader.next().expect("a batch").expect("read");
+        use arrow_array::Array;
+        let x = batch.column(1).as_any().downcast_ref::<arrow_array::Float64Array>().expect("Float64");
+        assert_eq!((x.value(0), x.is_null(1)), (1.235, true));
+        let alert = batch.column(2).as_any().downcast_ref::<arrow_array::StringArray>().expect("Utf8");
+        assert_eq!(alert.value(1), "EEA1");
     }
 
     #[test]

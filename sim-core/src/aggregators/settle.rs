@@ -4,6 +4,7 @@
 
 use super::market::{Offer, clear, stack_offers};
 use super::state::{Aggregators, LedgerKind, MarketRow, MeterHistory, ScenarioRef, weighted_count};
+use crate::csv_out::Fixed;
 use crate::grid::GridState;
 use crate::programs::{ProgramState, Request, Trigger};
 use crate::scenario::BidStrategy;
@@ -15,7 +16,6 @@ use crate::time::{Clock, Date, date_of_day, parse_hhmm};
 use crate::weather::Weather;
 use bevy_ecs::prelude::*;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// Decide (exclusive): at the market's decision time, the DRPs bid tomorrow's hours, the market
 /// clears against the supply stack, and awards become `MarketAward` requests under the program rules.
@@ -273,29 +273,40 @@ pub fn settle_drps(
     (out, delivered)
 }
 
+/// One line of `market.csv`: the header is taken from the field names.
+#[derive(Default, serde::Serialize)]
+struct MarketCsvRow<'a> {
+    date: String,
+    hour: u32,
+    drp: &'a str,
+    submitted_by: &'a str,
+    net_load_mw: Fixed<1>,
+    clearing_price_usd_per_mwh: Fixed<2>,
+    bid_mw: Fixed<3>,
+    bid_price_usd_per_mwh: Fixed<2>,
+    award_mw: Fixed<3>,
+    dispatched: bool,
+    delivered_mw: Fixed<3>,
+    shortfall_mw: Fixed<3>,
+}
+
 /// `market.csv`: one row per DRP and market hour.
 pub fn market_csv(agg: &Aggregators, delivered: &Delivered) -> String {
-    let mut out = String::from(
-        "date,hour,drp,submitted_by,net_load_mw,clearing_price_usd_per_mwh,bid_mw,bid_price_usd_per_mwh,award_mw,dispatched,delivered_mw,shortfall_mw\n",
-    );
-    for r in &agg.market {
+    crate::csv_out::to_csv(agg.market.iter().map(|r| {
         let got = if r.dispatched { delivered.get(&(r.drp, r.day, r.hour)).copied().unwrap_or(0.0) } else { 0.0 };
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{:.1},{:.2},{:.3},{:.2},{:.3},{},{:.3},{:.3}",
-            date_of_day(r.day),
-            r.hour,
-            agg.drps[r.drp].name,
-            agg.drps[r.submitter].name,
-            r.net_load_mw,
-            r.price,
-            r.bid_mw,
-            r.bid_price,
-            r.award_mw,
-            r.dispatched,
-            got,
-            (r.award_mw - got).max(0.0)
-        );
-    }
-    out
+        MarketCsvRow {
+            date: date_of_day(r.day).to_string(),
+            hour: r.hour,
+            drp: &agg.drps[r.drp].name,
+            submitted_by: &agg.drps[r.submitter].name,
+            net_load_mw: Fixed(r.net_load_mw),
+            clearing_price_usd_per_mwh: Fixed(r.price),
+            bid_mw: Fixed(r.bid_mw),
+            bid_price_usd_per_mwh: Fixed(r.bid_price),
+            award_mw: Fixed(r.award_mw),
+            dispatched: r.dispatched,
+            delivered_mw: Fixed(got),
+            shortfall_mw: Fixed((r.award_mw - got).max(0.0)),
+        }
+    }))
 }

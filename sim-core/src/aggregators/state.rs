@@ -663,19 +663,25 @@ pub fn authorizations_csv(agg: &Aggregators) -> String {
     rows.sort_by(|a, b| {
         (a.day, a.customer, a.drp.as_str(), a.kind as u8).cmp(&(b.day, b.customer, b.drp.as_str(), b.kind as u8))
     });
-    let mut out = String::from("date,customer,drp,event,channel,partner\n");
-    for r in rows {
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            date_of_day(r.day),
-            r.customer,
-            r.drp,
-            r.kind.name(),
-            r.channel.name(),
-            r.partner
-        ));
-    }
-    out
+    crate::csv_out::to_csv(rows.iter().map(|r| AuthorizationCsvRow {
+        date: date_of_day(r.day).to_string(),
+        customer: r.customer,
+        drp: &r.drp,
+        event: r.kind.name(),
+        channel: r.channel.name(),
+        partner: &r.partner,
+    }))
+}
+
+/// One line of `authorizations.csv`: the header is taken from the field names.
+#[derive(Default, serde::Serialize)]
+struct AuthorizationCsvRow<'a> {
+    date: String,
+    customer: u32,
+    drp: &'a str,
+    event: &'static str,
+    channel: &'static str,
+    partner: &'a str,
 }
 
 /// Segment classes helper for validation messages.

@@ -61,10 +61,13 @@ impl fmt::Display for AlertLevel {
 }
 
 impl FromStr for AlertLevel {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| {
-            format!("`{s}` is not an alert level: expected one of FlexAlert, EEAWatch, EEA1, EEA2, EEA3")
+    type Err = crate::scenario::UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|l| l.name() == s).ok_or_else(|| crate::scenario::UnknownName {
+            text: s.to_string(),
+            kind: "an alert level",
+            // `None` parses but is not offered: files name the levels that were declared.
+            expected: Self::ALL[1..].iter().map(|l| l.name()).collect::<Vec<_>>().join(", "),
         })
     }
 }

@@ -2,11 +2,11 @@
 //! event history, system status notices, current load, today's peak and the next-day forecast.
 
 use super::systems::StepRecord;
+use crate::csv_out::{Fixed, Maybe};
 use crate::grid::{AlertLevel, GridState};
 use crate::programs::ProgramState;
 use crate::time::{Clock, date_of_day};
 use serde::Serialize;
-use std::fmt::Write;
 
 /// A DR event as the feed shows it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -155,26 +155,60 @@ pub fn capacity_alerts(
 
 /// `alerts.csv`: status notices, day-ahead alerts and DR events, by time issued.
 pub fn alerts_csv(steps: &[StepRecord], grid: Option<&GridState>, ps: &ProgramState, clock: &Clock) -> String {
-    // (issued, kind, level, program, start, end, trigger)
-    let mut rows: Vec<[String; 7]> = vec![];
+    let mut rows: Vec<AlertCsvRow> = vec![];
     for n in notices(steps, grid, clock) {
-        rows.push([n.issued, n.kind, n.level.name().into(), String::new(), n.start, n.end, String::new()]);
+        let level = n.level.name().into();
+        rows.push(AlertCsvRow {
+            issued: n.issued,
+            kind: n.kind,
+            level,
+            start: n.start,
+            end: n.end,
+            ..Default::default()
+        });
     }
     for (_, _, e) in events(ps, clock) {
-        rows.push([e.issued, "dr_event".into(), String::new(), e.program, e.start, e.end, e.trigger]);
+        let kind = "dr_event".into();
+        let (program, trigger) = (e.program, e.trigger);
+        rows.push(AlertCsvRow {
+            issued: e.issued,
+            kind,
+            program,
+            start: e.start,
+            end: e.end,
+            trigger,
+            ..Default::default()
+        });
     }
+    // By time issued, then by every other column, so the order does not depend on the sources'.
     rows.sort();
-    let mut out = String::from("issued,kind,level,program,start,end,trigger\n");
-    for r in rows {
-        out.push_str(&r.join(","));
-        out.push('\n');
-    }
-    out
+    crate::csv_out::to_csv(rows)
+}
+
+/// One line of `alerts.csv`: the header is taken from the field names.
+#[derive(Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+struct AlertCsvRow {
+    issued: String,
+    kind: String,
+    level: String,
+    program: String,
+    start: String,
+    end: String,
+    trigger: String,
+}
+
+/// One line of `forecast.csv`: the header is taken from the field names.
+#[derive(Default, serde::Serialize)]
+struct ForecastCsvRow {
+    date: String,
+    peak_load_mw: Fixed<1>,
+    peak_time: String,
+    forecast_peak_mw: Maybe<1>,
+    forecast_error_pct: Maybe<2>,
 }
 
 /// `forecast.csv`: per day, the peak system load, when it came, and the forecast made the day before.
 pub fn forecast_csv(steps: &[StepRecord], grid: Option<&GridState>) -> String {
-    let mut out = String::from("date,peak_load_mw,peak_time,forecast_peak_mw,forecast_error_pct\n");
     let mut days: Vec<(i64, f64, String)> = vec![];
     for s in steps {
         match days.last_mut() {
@@ -187,16 +221,14 @@ pub fn forecast_csv(steps: &[StepRecord], grid: Option<&GridState>) -> String {
             _ => days.push((s.time.day, s.system_load_mw, s.time.rfc3339())),
         }
     }
-    for (d, peak, time) in days {
+    crate::csv_out::to_csv(days.into_iter().map(|(d, peak, peak_time)| {
         let f = grid.and_then(|g| g.peak_forecasts.iter().rev().find(|(x, _)| *x == d)).map(|x| x.1);
-        let (fs, es) = match f {
-            Some(f) => (
-                format!("{f:.1}"),
-                if peak > 0.0 { format!("{:.2}", (f - peak) / peak * 100.0) } else { String::new() },
-            ),
-            None => (String::new(), String::new()),
-        };
-        let _ = writeln!(out, "{},{peak:.1},{time},{fs},{es}", date_of_day(d));
-    }
-    out
+        ForecastCsvRow {
+            date: date_of_day(d).to_string(),
+            peak_load_mw: Fixed(peak),
+            peak_time,
+            forecast_peak_mw: Maybe(f),
+            forecast_error_pct: Maybe(f.filter(|_| peak > 0.0).map(|f| (f - peak) / peak * 100.0)),
+        }
+    }))
 }

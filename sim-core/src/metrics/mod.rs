@@ -5,7 +5,8 @@ mod output;
 mod systems;
 
 pub use output::{
-    ProgramReport, ProgramSummary, RunSummary, SupplierSummary, TIMESERIES_COLUMNS, round, timeseries_csv,
+    Column, ColumnValues, ProgramReport, ProgramSummary, RunSummary, SupplierSummary, Timeseries, round,
+    timeseries_csv, timeseries_fixed_columns,
 };
 pub use systems::{
     ExactSum, Metrics, PopulationLoad, StepRecord, SupplierEnergy, aggregate_meters_system, record_system,

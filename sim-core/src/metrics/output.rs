@@ -382,74 +382,146 @@ impl RunSummary {
     }
 }
 
-/// The fixed columns of `timeseries.csv`, in order (then `counterfactual_system_load_mw`,
-/// one `reduction_<program>_mw` column per program, and `unattributed_reduction_mw`).
-pub const TIMESERIES_COLUMNS: [&str; 19] = [
-    "time",
-    "outdoor_temp_c",
-    "system_load_mw",
-    "supply_mw",
-    "reserve_margin_pct",
-    "alert",
-    "customers_load_mw",
-    "customers_expected_mw",
-    "residential_mw",
-    "commercial_mw",
-    "industrial_mw",
-    "agricultural_mw",
-    "solar_mw",
-    "wind_mw",
-    "imports_mw",
-    "firm_mw",
-    "unserved_mw",
-    "mean_indoor_temp_c",
-    "ac_running_share",
+/// The values of one column of the time series.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ColumnValues {
+    /// Text (the time stamp, the alert level).
+    Text(Vec<String>),
+    /// Numbers, written with `decimals` places; a non-finite value is written empty (null).
+    Number {
+        /// One value a step.
+        values: Vec<f64>,
+        /// Decimal places in CSV (and the rounding of [`Column::rounded`]).
+        decimals: usize,
+    },
+}
+
+/// One column of the time series: its name and a value for every step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Column name, with its unit (e.g. `system_load_mw`).
+    pub name: String,
+    /// The values.
+    pub values: ColumnValues,
+}
+
+impl Column {
+    /// The numbers as written in CSV (rounded to the column's decimals; `None` where empty), or
+    /// `None` for a text column.
+    pub fn rounded(&self) -> Option<Vec<Option<f64>>> {
+        match &self.values {
+            ColumnValues::Text(_) => None,
+            ColumnValues::Number { values, decimals } => {
+                Some(values.iter().map(|x| cell(*x, *decimals).and_then(|t| t.parse().ok())).collect())
+            }
+        }
+    }
+}
+
+fn cell(x: f64, d: usize) -> Option<String> {
+    x.is_finite().then(|| format!("{x:.d$}"))
+}
+
+/// The time series of a run (`timeseries.csv`, and the per-run series of a batch), as columns:
+/// the one model both the CSV and the Parquet writers read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeseries {
+    /// The columns, in file order.
+    pub columns: Vec<Column>,
+    /// Steps (rows).
+    pub rows: usize,
+}
+
+/// A numeric column: name, decimals in CSV, and the value of a step.
+type NumberSpec = (&'static str, usize, fn(&StepRecord) -> f64);
+
+/// The numeric columns after `time` and before `alert`.
+const BEFORE_ALERT: [NumberSpec; 4] = [
+    ("outdoor_temp_c", 3, |s| s.outdoor_temp_c),
+    ("system_load_mw", 3, |s| s.system_load_mw),
+    ("supply_mw", 3, |s| s.supply_mw),
+    ("reserve_margin_pct", 3, |s| s.reserve_margin_pct),
 ];
 
-fn num(out: &mut String, x: f64, d: usize) {
-    if x.is_finite() {
-        let _ = write!(out, ",{x:.d$}");
-    } else {
-        out.push(',');
+/// The numeric columns after `alert`, up to the per-program reductions.
+const AFTER_ALERT: [NumberSpec; 14] = [
+    ("customers_load_mw", 6, |s| s.customers_load_mw),
+    ("customers_expected_mw", 6, |s| s.customers_expected_mw),
+    ("residential_mw", 6, |s| s.class_mw[0]),
+    ("commercial_mw", 6, |s| s.class_mw[1]),
+    ("industrial_mw", 6, |s| s.class_mw[2]),
+    ("agricultural_mw", 6, |s| s.class_mw[3]),
+    ("solar_mw", 3, |s| s.solar_mw),
+    ("wind_mw", 3, |s| s.wind_mw),
+    ("imports_mw", 3, |s| s.imports_mw),
+    ("firm_mw", 3, |s| s.firm_mw),
+    ("unserved_mw", 3, |s| s.unserved_mw),
+    ("mean_indoor_temp_c", 4, |s| s.mean_indoor_temp_c),
+    ("ac_running_share", 5, |s| s.ac_running_share),
+    ("counterfactual_system_load_mw", 3, |s| s.counterfactual_system_load_mw),
+];
+
+/// The fixed columns of `timeseries.csv`, in order (then one `reduction_<program>_mw` column per
+/// program, and `unattributed_reduction_mw`).
+pub fn timeseries_fixed_columns() -> Vec<&'static str> {
+    let mut v = vec!["time"];
+    v.extend(BEFORE_ALERT.iter().map(|c| c.0));
+    v.push("alert");
+    v.extend(AFTER_ALERT.iter().map(|c| c.0));
+    v
+}
+
+impl Timeseries {
+    /// The series of `steps`; `programs` names the per-program reduction columns.
+    pub fn of(steps: &[StepRecord], programs: &[String]) -> Self {
+        let number = |name: String, decimals: usize, f: &dyn Fn(&StepRecord) -> f64| Column {
+            name,
+            values: ColumnValues::Number { values: steps.iter().map(f).collect(), decimals },
+        };
+        let mut columns = vec![Column {
+            name: "time".into(),
+            values: ColumnValues::Text(steps.iter().map(|s| s.time.rfc3339()).collect()),
+        }];
+        columns.extend(BEFORE_ALERT.iter().map(|(n, d, f)| number((*n).into(), *d, f)));
+        columns.push(Column {
+            name: "alert".into(),
+            values: ColumnValues::Text(steps.iter().map(|s| s.alert.name().to_string()).collect()),
+        });
+        columns.extend(AFTER_ALERT.iter().map(|(n, d, f)| number((*n).into(), *d, f)));
+        for (i, p) in programs.iter().enumerate() {
+            let f = |s: &StepRecord| s.program_reduction_mw.get(i).copied().unwrap_or(f64::NAN);
+            columns.push(number(format!("reduction_{p}_mw"), 4, &f));
+        }
+        columns.push(number("unattributed_reduction_mw".into(), 4, &|s| s.unattributed_reduction_mw));
+        Self { columns, rows: steps.len() }
+    }
+
+    /// CSV text, written by the csv crate: the header, then one row a step.
+    pub fn to_csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        let _ = w.write_record(self.columns.iter().map(|c| c.name.as_str()));
+        let mut buf = String::new();
+        for r in 0..self.rows {
+            for c in &self.columns {
+                buf.clear();
+                match &c.values {
+                    ColumnValues::Text(v) => buf.push_str(&v[r]),
+                    ColumnValues::Number { values, decimals } => {
+                        let (x, d) = (values[r], *decimals);
+                        if x.is_finite() {
+                            let _ = write!(buf, "{x:.d$}");
+                        }
+                    }
+                }
+                let _ = w.write_field(&buf);
+            }
+            let _ = w.write_record(None::<&[u8]>);
+        }
+        String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 }
 
 /// The time series as CSV text (header and one row a step); `programs` names the reduction columns.
 pub fn timeseries_csv(steps: &[StepRecord], programs: &[String]) -> String {
-    let mut out = String::with_capacity(64 + steps.len() * (200 + 12 * programs.len()));
-    out.push_str(&TIMESERIES_COLUMNS.join(","));
-    out.push_str(",counterfactual_system_load_mw");
-    for p in programs {
-        let _ = write!(out, ",reduction_{p}_mw");
-    }
-    out.push_str(",unattributed_reduction_mw");
-    out.push('\n');
-    for s in steps {
-        out.push_str(&s.time.rfc3339());
-        num(&mut out, s.outdoor_temp_c, 3);
-        num(&mut out, s.system_load_mw, 3);
-        num(&mut out, s.supply_mw, 3);
-        num(&mut out, s.reserve_margin_pct, 3);
-        out.push(',');
-        out.push_str(s.alert.name());
-        num(&mut out, s.customers_load_mw, 6);
-        num(&mut out, s.customers_expected_mw, 6);
-        for c in s.class_mw {
-            num(&mut out, c, 6);
-        }
-        num(&mut out, s.solar_mw, 3);
-        num(&mut out, s.wind_mw, 3);
-        num(&mut out, s.imports_mw, 3);
-        num(&mut out, s.firm_mw, 3);
-        num(&mut out, s.unserved_mw, 3);
-        num(&mut out, s.mean_indoor_temp_c, 4);
-        num(&mut out, s.ac_running_share, 5);
-        num(&mut out, s.counterfactual_system_load_mw, 3);
-        for r in s.program_reduction_mw.iter().take(programs.len()) {
-            num(&mut out, *r, 4);
-        }
-        num(&mut out, s.unattributed_reduction_mw, 4);
-        out.push('\n');
-    }
-    out
+    Timeseries::of(steps, programs).to_csv()
 }

@@ -98,11 +98,12 @@ impl fmt::Display for Trigger {
 }
 
 impl FromStr for Trigger {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|t| t.name() == s).ok_or_else(|| {
-            let names: Vec<&str> = Self::ALL.iter().map(|t| t.name()).collect();
-            format!("`{s}` is not a trigger: expected one of {}", names.join(", "))
+    type Err = crate::scenario::UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|t| t.name() == s).ok_or_else(|| crate::scenario::UnknownName {
+            text: s.to_string(),
+            kind: "a trigger",
+            expected: Self::ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", "),
         })
     }
 }

@@ -45,16 +45,36 @@ fn kw(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 { format!("{x:.0}") } else { format!("{x:.1}") }
 }
 
-/// Checks a customer against a program's eligibility; the error names the first rule failed,
-/// with the customer's own values (e.g. `demand 150 kW below 200 kW`).
-pub fn check_eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), String> {
-    eligibility(spec, c).map_err(|(_, detail)| detail)
+/// Why a customer may not join a program.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EnrolRefusal {
+    /// A rule of the program's eligibility fails.
+    #[error("{detail}")]
+    Ineligible {
+        /// The rule alone (e.g. `demand below 200 kW`): the key refusals are counted under.
+        rule: String,
+        /// The rule with the customer's own values (e.g. `demand 150 kW below 200 kW`).
+        detail: String,
+    },
+    /// The customer is already in a program this one may not be combined with.
+    #[error("dual participation with {0} not allowed")]
+    Dual(String),
 }
 
-/// Like [`check_eligibility`], but the error names only the rule (e.g. `demand below 200 kW`),
-/// so refusals can be counted by rule.
-pub fn eligibility_rule(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), String> {
-    eligibility(spec, c).map_err(|(rule, _)| rule)
+impl EnrolRefusal {
+    /// The key refusals are counted under in outputs: the rule, without the customer's values.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Ineligible { rule, .. } => rule.clone(),
+            Self::Dual(_) => self.to_string(),
+        }
+    }
+}
+
+/// Checks a customer against a program's eligibility; the error names the first rule failed,
+/// with the customer's own values.
+pub fn check_eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), EnrolRefusal> {
+    eligibility(spec, c).map_err(|(rule, detail)| EnrolRefusal::Ineligible { rule, detail })
 }
 
 fn eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), (String, String)> {
@@ -132,9 +152,9 @@ fn eligibility(spec: &ProgramSpec, c: &CustomerView<'_>) -> Result<(), (String, 
 }
 
 /// Checks that a customer already in `enrolled` programs may also join `program`.
-pub fn check_dual(book: &ProgramBook, program: &str, enrolled: &[&str]) -> Result<(), String> {
+pub fn check_dual(book: &ProgramBook, program: &str, enrolled: &[&str]) -> Result<(), EnrolRefusal> {
     match enrolled.iter().find(|other| !book.dual_allowed(program, other)) {
-        Some(other) => Err(format!("dual participation with {other} not allowed")),
+        Some(other) => Err(EnrolRefusal::Dual(other.to_string())),
         None => Ok(()),
     }
 }

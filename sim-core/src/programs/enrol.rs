@@ -2,7 +2,7 @@
 //! only where eligible and where dual participation is allowed; rejections are counted by reason.
 
 use super::book::{Device, Response};
-use super::eligibility::{CustomerView, check_dual, eligibility_rule};
+use super::eligibility::{CustomerView, check_dual, check_eligibility};
 use super::state::{Enrolment, ProgramState, ProgramStats};
 use crate::customers::{Customer, Segments, Weight};
 use crate::devices::pump::KW_PER_HP;
@@ -142,9 +142,10 @@ pub fn enrol_population(world: &mut World, scn: &ValidScenario, programs: &Progr
             if !spec.enabled {
                 continue;
             }
-            let verdict = eligibility_rule(spec, &view).and_then(|()| check_dual(programs.judge.book(), id, &enrolled));
+            let verdict =
+                check_eligibility(spec, &view).and_then(|()| check_dual(programs.judge.book(), id, &enrolled));
             if let Err(reason) = verdict {
-                *stats.rejections.entry((id.clone(), reason)).or_insert(0.0) += f.weight;
+                *stats.rejections.entry((id.clone(), reason.key())).or_insert(0.0) += f.weight;
                 continue;
             }
             enrolled.push(id);

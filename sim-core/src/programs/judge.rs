@@ -452,12 +452,8 @@ pub fn judge_calendar(book: &ProgramBook, mut reqs: Vec<Request>) -> Vec<EventRo
     reqs.iter().map(|r| judge.judge(r)).collect()
 }
 
-/// The columns of `events.csv`, for a table without rows (with rows, the header is taken from
-/// [`EventCsvRow`]'s fields).
-pub const EVENTS_COLUMNS: [&str; 8] = ["program", "date", "start", "end", "trigger", "issued", "status", "reason"];
-
 /// One row of `events.csv`: the header is taken from the field names.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, Default, serde::Serialize)]
 pub struct EventCsvRow<'a> {
     /// Program ID.
     pub program: &'a str,
@@ -496,16 +492,7 @@ impl<'a> EventCsvRow<'a> {
 
 /// `events.csv`: one row per judged request, written by the `csv` crate (quoting as needed).
 pub fn events_csv(rows: &[EventRow]) -> String {
-    let mut w = csv::WriterBuilder::new().has_headers(true).from_writer(Vec::new());
-    if rows.is_empty() {
-        // No row to take the header from (a unit test checks it is the rows' header).
-        let _ = w.write_record(EVENTS_COLUMNS);
-    }
-    for r in rows {
-        // Writing to memory fails only on a serializer bug, which the pinned outputs would show.
-        let _ = w.serialize(EventCsvRow::of(r));
-    }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::csv_out::to_csv(rows.iter().map(EventCsvRow::of))
 }
 
 #[cfg(test)]
@@ -533,7 +520,7 @@ mod tests {
         let text = events_csv(&rows);
         let empty = events_csv(&[]);
         assert_eq!(text.lines().next(), empty.lines().next(), "one header with rows and without");
-        assert_eq!(empty.trim_end(), EVENTS_COLUMNS.join(","));
+        assert_eq!(empty.trim_end(), "program,date,start,end,trigger,issued,status,reason");
         let mut r = csv::Reader::from_reader(text.as_bytes());
         let back: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().expect("parses");
         assert_eq!(back.len(), 4);

@@ -81,21 +81,21 @@ fn unit(v: f64) -> bool {
 
 fn check_program(p: &ProgramSpec) -> Errs {
     let mut e: Errs = vec![];
-    let mut push = |path: Vec<Seg>, m: String| e.push((path, m));
+    let mut push = |path: Vec<Seg>, m: &dyn std::fmt::Display| e.push((path, m.to_string()));
     if p.season_months.iter().any(|m| !(1..=12).contains(m)) {
-        push(vec![k("season_months")], "expected months 1-12".into());
+        push(vec![k("season_months")], &"expected months 1-12");
     }
     for (i, w) in p.windows.iter().enumerate() {
         let at = |f: &str| vec![k("windows"), Seg::Index(i), k(f)];
-        let s = parse_hhmm(&w.start).map_err(|m| push(at("start"), m)).ok();
-        let en = parse_hhmm(&w.end).map_err(|m| push(at("end"), m)).ok();
+        let s = parse_hhmm(&w.start).map_err(|m| push(at("start"), &m)).ok();
+        let en = parse_hhmm(&w.end).map_err(|m| push(at("end"), &m)).ok();
         if let (Some(s), Some(en)) = (s, en) {
             if en <= s {
-                push(at("end"), format!("window end {} must be after start {}", w.end, w.start));
+                push(at("end"), &format!("window end {} must be after start {}", w.end, w.start));
             }
         }
         if w.months.iter().any(|m| !(1..=12).contains(m)) {
-            push(at("months"), "expected months 1-12".into());
+            push(at("months"), &"expected months 1-12");
         }
     }
     for (f, v) in [
@@ -107,25 +107,25 @@ fn check_program(p: &ProgramSpec) -> Errs {
     ] {
         if let Some(v) = v {
             if !(v.is_finite() && v >= 0.0) {
-                push(vec![k(f)], format!("{v}: expected hours >= 0"));
+                push(vec![k(f)], &format!("{v}: expected hours >= 0"));
             }
         }
     }
     if let (Some(a), Some(b)) = (p.min_event_hours, p.max_event_hours) {
         if a > b {
-            push(vec![k("min_event_hours")], "expected min_event_hours <= max_event_hours".into());
+            push(vec![k("min_event_hours")], &"expected min_event_hours <= max_event_hours");
         }
     }
     if let Notice::DayAhead { by } = &p.notice {
         if let Err(m) = parse_hhmm(by) {
-            push(vec![k("notice"), k("by")], m);
+            push(vec![k("notice"), k("by")], &m);
         }
     }
     let el = &p.eligibility;
     for (f, v) in [("min_reduction_share", el.min_reduction_share)] {
         if let Some(v) = v {
             if !unit(v) {
-                push(vec![k("eligibility"), k(f)], format!("{v}: expected a share 0 to 1"));
+                push(vec![k("eligibility"), k(f)], &format!("{v}: expected a share 0 to 1"));
             }
         }
     }
@@ -133,87 +133,87 @@ fn check_program(p: &ProgramSpec) -> Errs {
     match &p.response {
         Response::AcCycling { period_minutes, plans, opt_out_prob } => {
             if *period_minutes == 0 {
-                push(r("period_minutes"), "expected minutes > 0".into());
+                push(r("period_minutes"), &"expected minutes > 0");
             }
             if plans.is_empty() {
-                push(r("plans"), "expected at least one plan".into());
+                push(r("plans"), &"expected at least one plan");
             }
             let total: f64 = plans.iter().map(|x| x.share).sum();
             if (total - 1.0).abs() > 1e-6 {
-                push(r("plans"), format!("plan shares sum to {total}: expected 1"));
+                push(r("plans"), &format!("plan shares sum to {total}: expected 1"));
             }
             for (i, pl) in plans.iter().enumerate() {
                 if !(pl.off_fraction > 0.0 && pl.off_fraction <= 1.0) {
                     push(
                         vec![k("response"), k("plans"), Seg::Index(i), k("off_fraction")],
-                        "expected a share in (0, 1]".into(),
+                        &"expected a share in (0, 1]",
                     );
                 }
             }
             if !unit(*opt_out_prob) {
-                push(r("opt_out_prob"), "expected a probability 0 to 1".into());
+                push(r("opt_out_prob"), &"expected a probability 0 to 1");
             }
         }
         Response::Thermostat { setpoint_offset_c, override_prob_per_hour } => {
             if !(setpoint_offset_c.is_finite() && (0.0..=10.0).contains(setpoint_offset_c)) {
-                push(r("setpoint_offset_c"), "expected 0 to 10 °C".into());
+                push(r("setpoint_offset_c"), &"expected 0 to 10 °C");
             }
             if !unit(*override_prob_per_hour) {
-                push(r("override_prob_per_hour"), "expected a probability 0 to 1".into());
+                push(r("override_prob_per_hour"), &"expected a probability 0 to 1");
             }
         }
         Response::PumpInterrupt => {}
         Response::FirmServiceLevel { options_minutes, option_shares, non_compliance, partial_share } => {
             if options_minutes.is_empty() || options_minutes.len() != option_shares.len() {
-                push(r("option_shares"), "expected one share per option".into());
+                push(r("option_shares"), &"expected one share per option");
             }
             let total: f64 = option_shares.iter().sum();
             if (total - 1.0).abs() > 1e-6 {
-                push(r("option_shares"), format!("option shares sum to {total}: expected 1"));
+                push(r("option_shares"), &format!("option shares sum to {total}: expected 1"));
             }
             if !unit(*non_compliance) {
-                push(r("non_compliance"), "expected a probability 0 to 1".into());
+                push(r("non_compliance"), &"expected a probability 0 to 1");
             }
             if !unit(*partial_share) {
-                push(r("partial_share"), "expected a share 0 to 1".into());
+                push(r("partial_share"), &"expected a share 0 to 1");
             }
         }
         Response::Nomination { nomination_share, performance } => {
             if let Err(m) = nomination_share.check(0.0, 1.0) {
-                push(r("nomination_share"), m);
+                push(r("nomination_share"), &m);
             }
             if let Err(m) = performance.check(0.0, 3.0) {
-                push(r("performance"), m);
+                push(r("performance"), &m);
             }
         }
         Response::Voluntary { participation, reduction_share } => {
             if !unit(*participation) {
-                push(r("participation"), "expected a probability 0 to 1".into());
+                push(r("participation"), &"expected a probability 0 to 1");
             }
             if let Err(m) = reduction_share.check(0.0, 1.0) {
-                push(r("reduction_share"), m);
+                push(r("reduction_share"), &m);
             }
         }
         Response::Price { price_ratio, elasticity, shift_share, setpoint_offset_c } => {
             if !(price_ratio.is_finite() && *price_ratio > 0.0) {
-                push(r("price_ratio"), "expected a ratio > 0".into());
+                push(r("price_ratio"), &"expected a ratio > 0");
             }
             if !(elasticity.is_finite() && (-2.0..=0.0).contains(elasticity)) {
-                push(r("elasticity"), "expected an elasticity -2 to 0".into());
+                push(r("elasticity"), &"expected an elasticity -2 to 0");
             }
             if !unit(*shift_share) {
-                push(r("shift_share"), "expected a share 0 to 1".into());
+                push(r("shift_share"), &"expected a share 0 to 1");
             }
             if !(setpoint_offset_c.is_finite() && (0.0..=10.0).contains(setpoint_offset_c)) {
-                push(r("setpoint_offset_c"), "expected 0 to 10 °C".into());
+                push(r("setpoint_offset_c"), &"expected 0 to 10 °C");
             }
         }
         Response::RealTimePrice { elasticity, shift_share, .. } => {
             if !(elasticity.is_finite() && (-2.0..=0.0).contains(elasticity)) {
-                push(r("elasticity"), "expected an elasticity -2 to 0".into());
+                push(r("elasticity"), &"expected an elasticity -2 to 0");
             }
             if !unit(*shift_share) {
-                push(r("shift_share"), "expected a share 0 to 1".into());
+                push(r("shift_share"), &"expected a share 0 to 1");
             }
         }
     }
@@ -221,14 +221,14 @@ fn check_program(p: &ProgramSpec) -> Errs {
         match b.method() {
             None => push(
                 vec![k("baseline")],
-                format!(
+                &format!(
                     "unknown baseline method: expected one of {}",
                     crate::settlement::baseline::PRESET_NAMES.join(", ")
                 ),
             ),
             Some(m) => {
                 if let Err(e) = m.validate() {
-                    push(vec![k("baseline")], e.to_string());
+                    push(vec![k("baseline")], &e);
                 }
             }
         }
@@ -246,40 +246,40 @@ fn check_program(p: &ProgramSpec) -> Errs {
     ] {
         if let Some(v) = v {
             if !(v.is_finite() && v >= 0.0) {
-                push(vec![k("money"), k(f)], format!("{v}: expected an amount >= 0"));
+                push(vec![k("money"), k(f)], &format!("{v}: expected an amount >= 0"));
             }
         }
     }
     if money.capacity_usd_per_kw_month.is_some_and(|a| a.iter().any(|v| !(v.is_finite() && *v >= 0.0))) {
-        push(vec![k("money"), k("capacity_usd_per_kw_month")], "expected amounts >= 0".into());
+        push(vec![k("money"), k("capacity_usd_per_kw_month")], &"expected amounts >= 0");
     }
     if money.credit_months.iter().any(|m| !(1..=12).contains(m)) {
-        push(vec![k("money"), k("credit_months")], "expected months 1-12".into());
+        push(vec![k("money"), k("credit_months")], &"expected months 1-12");
     }
     if let (Response::AcCycling { plans, .. }, Some(c)) = (&p.response, &money.plan_credit_usd) {
         if c.len() != plans.len() {
-            push(vec![k("money"), k("plan_credit_usd")], format!("expected {} credits, one per plan", plans.len()));
+            push(vec![k("money"), k("plan_credit_usd")], &format!("expected {} credits, one per plan", plans.len()));
         }
     }
     if let (Response::FirmServiceLevel { options_minutes, .. }, Some(f)) = (&p.response, &money.option_factors) {
         if f.len() != options_minutes.len() {
             push(
                 vec![k("money"), k("option_factors")],
-                format!("expected {} factors, one per option", options_minutes.len()),
+                &format!("expected {} factors, one per option", options_minutes.len()),
             );
         }
     }
     for (f, v) in [("full_performance", money.full_performance), ("zero_performance", money.zero_performance)] {
         if let Some(v) = v {
             if !unit(v) {
-                push(vec![k("money"), k(f)], format!("{v}: expected a share 0 to 1"));
+                push(vec![k("money"), k(f)], &format!("{v}: expected a share 0 to 1"));
             }
         }
     }
     let o = &p.operator;
     for (f, v) in [("preferred_start", &o.preferred_start), ("preferred_end", &o.preferred_end)] {
         if let Err(m) = parse_hhmm(v) {
-            push(vec![k("operator"), k(f)], m);
+            push(vec![k("operator"), k(f)], &m);
         }
     }
     e

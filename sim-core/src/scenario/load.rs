@@ -1,6 +1,6 @@
 //! From TOML text (plus `--set` overrides) to a `ValidScenario`, with located errors.
 
-use super::errors::{ScenarioError, ScenarioErrors};
+use super::errors::{OverrideError, ReadError, ScenarioError, ScenarioErrors};
 use super::schema::{SCHEMA_VERSION, Scenario};
 use super::validate::{ValidScenario, validate};
 use toml::de::{DeTable, DeValue};
@@ -8,15 +8,15 @@ use toml::de::{DeTable, DeValue};
 /// Reads the files a scenario names (weather and calendar CSVs), relative to the scenario file.
 pub trait FileSource {
     /// The text of `name`, or why it cannot be read.
-    fn read(&self, name: &str) -> Result<String, String>;
+    fn read(&self, name: &str) -> Result<String, ReadError>;
 }
 
 /// A file source with no files (for scenarios that use only built-in data).
 pub struct NoFiles;
 
 impl FileSource for NoFiles {
-    fn read(&self, name: &str) -> Result<String, String> {
-        Err(format!("cannot read `{name}`: this build has no file access (use a builtin: name)"))
+    fn read(&self, name: &str) -> Result<String, ReadError> {
+        Err(ReadError::new(name, "this build has no file access (use a builtin: name)"))
     }
 }
 
@@ -30,11 +30,11 @@ pub struct Override {
 }
 
 /// Parses `KEY=VALUE`.
-pub fn parse_override(s: &str) -> Result<Override, String> {
-    let (key, raw) = s.split_once('=').ok_or_else(|| format!("`{s}`: expected KEY=VALUE"))?;
+pub fn parse_override(s: &str) -> Result<Override, OverrideError> {
+    let (key, raw) = s.split_once('=').ok_or_else(|| OverrideError::NotKeyValue(s.to_string()))?;
     let key = key.trim();
     if key.is_empty() || key.split('.').any(str::is_empty) {
-        return Err(format!("`{s}`: the key must be a dotted path like grid.supply.firm_mw"));
+        return Err(OverrideError::NotAPath(s.to_string()));
     }
     let raw = raw.trim();
     let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
@@ -80,9 +80,9 @@ fn override_segs(key: &str) -> Vec<Seg> {
     key.split('.').map(|p| p.parse::<usize>().map_or_else(|_| Seg::Key(p.to_string()), Seg::Index)).collect()
 }
 
-fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result<(), String> {
+fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result<(), OverrideError> {
     let Some((last, parents)) = segs.split_last() else {
-        return Err("empty key".into());
+        return Err(OverrideError::EmptyKey);
     };
     let mut cur: &mut toml::Value = match parents.first() {
         None => {
@@ -91,11 +91,11 @@ fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result
                     table.insert(k.clone(), value);
                     Ok(())
                 }
-                Seg::Index(_) => Err("the top level is a table, not a list".into()),
+                Seg::Index(_) => Err(OverrideError::TopLevelIndex),
             };
         }
         Some(Seg::Key(k)) => table.entry(k.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new())),
-        Some(Seg::Index(_)) => return Err("the top level is a table, not a list".into()),
+        Some(Seg::Index(_)) => return Err(OverrideError::TopLevelIndex),
     };
     for seg in parents.iter().skip(1) {
         cur = step_into(cur, seg)?;
@@ -109,22 +109,22 @@ fn set_path(table: &mut toml::Table, segs: &[Seg], value: toml::Value) -> Result
             a[*i] = value;
             Ok(())
         }
-        (toml::Value::Array(a), Seg::Index(i)) => Err(format!("index {i} is past the end of a list of {}", a.len())),
-        (v, _) => Err(format!("cannot set a field inside a {}", v.type_str())),
+        (toml::Value::Array(a), Seg::Index(i)) => Err(OverrideError::PastEnd { index: *i, len: a.len() }),
+        (v, _) => Err(OverrideError::CannotSetInside(v.type_str())),
     }
 }
 
-fn step_into<'a>(cur: &'a mut toml::Value, seg: &Seg) -> Result<&'a mut toml::Value, String> {
+fn step_into<'a>(cur: &'a mut toml::Value, seg: &Seg) -> Result<&'a mut toml::Value, OverrideError> {
     match (cur, seg) {
         (toml::Value::Table(t), Seg::Key(k)) => {
             Ok(t.entry(k.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new())))
         }
         (toml::Value::Array(a), Seg::Index(i)) => {
             let n = a.len();
-            a.get_mut(*i).ok_or_else(|| format!("index {i} is past the end of a list of {n}"))
+            a.get_mut(*i).ok_or(OverrideError::PastEnd { index: *i, len: n })
         }
-        (toml::Value::Array(_), Seg::Key(k)) => Err(format!("`{k}`: this is a list; use an index like 0")),
-        (v, _) => Err(format!("cannot descend into a {}", v.type_str())),
+        (toml::Value::Array(_), Seg::Key(k)) => Err(OverrideError::KeyInList(k.clone())),
+        (v, _) => Err(OverrideError::CannotDescend(v.type_str())),
     }
 }
 
@@ -246,7 +246,7 @@ pub fn load_scenario(
                 line: None,
                 column: None,
                 path: path_text(&segs),
-                message: m,
+                message: m.to_string(),
             }])
         })?;
     }

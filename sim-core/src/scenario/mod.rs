@@ -10,7 +10,7 @@ mod load;
 mod schema;
 mod validate;
 
-pub use errors::{ScenarioError, ScenarioErrors};
+pub use errors::{FileError, OverrideError, ReadError, ScenarioError, ScenarioErrors, UnknownName};
 pub use load::{FileSource, NoFiles, Override, Seg, load_scenario, parse_override, path_text};
 pub use schema::*;
 pub use validate::{CalendarAlert, HourlyTemp, ValidScenario};

@@ -1,11 +1,14 @@
 //! Semantic checks: a `Scenario` becomes a `ValidScenario` the engine can run without surprises.
 
+use super::errors::{FileError, ScenarioError};
 use super::load::{FileSource, Seg};
 use super::schema::*;
+use crate::csv_in::read_exact;
 use crate::dist::Dist;
 use crate::grid::AlertLevel;
 use crate::programs::{ProgramBook, Request};
-use crate::time::{Date, parse_date, parse_hhmm, parse_local_datetime};
+use crate::time::{Clock, Date, local_to_utc, parse_date, parse_hhmm, parse_local_datetime};
+use crate::weather::HISTORY_DAYS;
 use jiff::tz::TimeZone;
 
 /// One hour of a replayed temperature file.
@@ -40,7 +43,10 @@ pub struct ValidScenario {
     scenario: Scenario,
     pub(crate) first: Date,
     pub(crate) last: Date,
-    pub(crate) tz: TimeZone,
+    /// The run's clock at its first step.
+    pub(crate) clock: Clock,
+    /// The warm-up clock: the [`HISTORY_DAYS`] - 1 days before the run, ending the day before it.
+    pub(crate) warmup_clock: Clock,
     pub(crate) weather_series: Option<Vec<HourlyTemp>>,
     pub(crate) day_overrides: Vec<(Date, f64, f64)>,
     pub(crate) calendar: Option<Vec<CalendarAlert>>,
@@ -121,8 +127,8 @@ fn k(s: &str) -> Seg {
 }
 
 impl Checker {
-    fn push(&mut self, path: Vec<Seg>, msg: impl Into<String>) {
-        self.errs.push((path, msg.into()));
+    fn push(&mut self, path: Vec<Seg>, msg: impl std::fmt::Display) {
+        self.errs.push((path, msg.to_string()));
     }
     fn range(&mut self, path: Vec<Seg>, v: f64, lo: f64, hi: f64) {
         if !(v.is_finite() && v >= lo && v <= hi) {
@@ -142,100 +148,82 @@ impl Checker {
 }
 
 /// Reads a CSV text from the scenario's file source or the built-in data.
-fn read_named(files: &dyn FileSource, name: &str) -> Result<String, String> {
+fn read_named(files: &dyn FileSource, name: &str) -> Result<String, FileError> {
     if let Some(b) = name.strip_prefix("builtin:") {
-        return crate::data::builtin(b).map(str::to_string).ok_or_else(|| {
-            format!("there is no built-in file `{b}`: expected one of {}", crate::data::BUILTIN_NAMES.join(", "))
+        return crate::data::builtin(b).map(str::to_string).ok_or_else(|| FileError::NoBuiltin {
+            name: b.to_string(),
+            expected: crate::data::BUILTIN_NAMES.join(", "),
         });
     }
-    files.read(name)
+    Ok(files.read(name)?)
 }
 
-fn local_utc(tz: &TimeZone, date: Date, minute: u32) -> Result<i64, String> {
-    let dt = date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
-    tz.to_ambiguous_timestamp(dt).earlier().map(|t| t.as_second()).map_err(|e| e.to_string())
-}
-
-fn csv_rows(text: &str, name: &str, header: &[&str]) -> Result<Vec<(usize, Vec<String>)>, String> {
-    let mut rows = vec![];
-    let mut seen_header = false;
-    for (i, line) in text.lines().enumerate() {
-        let n = i + 1;
-        let t = line.trim();
-        if t.is_empty() || t.starts_with('#') {
-            continue;
-        }
-        let cells: Vec<String> = t.split(',').map(|c| c.trim().to_string()).collect();
-        if !seen_header {
-            if cells.iter().map(String::as_str).ne(header.iter().copied()) {
-                return Err(format!("{name}:{n}: expected the header `{}`, found `{t}`", header.join(",")));
-            }
-            seen_header = true;
-            continue;
-        }
-        if cells.len() != header.len() {
-            return Err(format!("{name}:{n}: expected {} columns, found {}", header.len(), cells.len()));
-        }
-        rows.push((n, cells));
-    }
-    if !seen_header {
-        return Err(format!("{name}: empty file: expected the header `{}`", header.join(",")));
-    }
-    Ok(rows)
+/// One row of an alert calendar file, as written.
+#[derive(serde::Deserialize)]
+struct CalendarRow {
+    start: String,
+    end: String,
+    level: String,
+    shed_mw: String,
+    source: String,
 }
 
 /// Parses an alert calendar (`start,end,level,shed_mw,source`).
-pub(crate) fn parse_calendar(text: &str, name: &str, tz: &TimeZone) -> Result<Vec<CalendarAlert>, String> {
+pub(crate) fn parse_calendar(text: &str, name: &str, tz: &TimeZone) -> Result<Vec<CalendarAlert>, ScenarioError> {
     let mut out = vec![];
-    for (n, c) in csv_rows(text, name, &["start", "end", "level", "shed_mw", "source"])? {
-        let (sd, sm) = parse_local_datetime(&c[0]).map_err(|e| format!("{name}:{n}: start: {e}"))?;
-        let (ed, em) = parse_local_datetime(&c[1]).map_err(|e| format!("{name}:{n}: end: {e}"))?;
-        let level: AlertLevel = c[2].parse().map_err(|e| format!("{name}:{n}: level: {e}"))?;
-        let shed_mw = if c[3].is_empty() {
+    for (n, c) in read_exact::<CalendarRow>(text, name, &["start", "end", "level", "shed_mw", "source"])? {
+        let at = |field: &str, m: &dyn std::fmt::Display| ScenarioError::at_line(name, n, field, m);
+        let (sd, sm) = parse_local_datetime(&c.start).map_err(|e| at("start", &e))?;
+        let (ed, em) = parse_local_datetime(&c.end).map_err(|e| at("end", &e))?;
+        let level: AlertLevel = c.level.parse().map_err(|e| at("level", &e))?;
+        let shed_mw = if c.shed_mw.is_empty() {
             0.0
         } else {
-            c[3].parse::<f64>()
+            c.shed_mw
+                .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite() && *v >= 0.0)
-                .ok_or_else(|| format!("{name}:{n}: shed_mw: `{}` is not a number >= 0", c[3]))?
+                .ok_or_else(|| at("shed_mw", &format!("`{}` is not a number >= 0", c.shed_mw)))?
         };
-        if c[4].is_empty() {
-            return Err(format!("{name}:{n}: source: every row must say where it comes from"));
+        if c.source.is_empty() {
+            return Err(at("source", &"every row must say where it comes from"));
         }
-        let start_utc_s = local_utc(tz, sd, sm).map_err(|e| format!("{name}:{n}: {e}"))?;
-        let end_utc_s = local_utc(tz, ed, em).map_err(|e| format!("{name}:{n}: {e}"))?;
+        let start_utc_s = local_to_utc(tz, sd, sm).map_err(|e| at("start", &e))?;
+        let end_utc_s = local_to_utc(tz, ed, em).map_err(|e| at("end", &e))?;
         if end_utc_s <= start_utc_s {
-            return Err(format!("{name}:{n}: end must be after start"));
+            return Err(at("", &"end must be after start"));
         }
-        out.push(CalendarAlert {
-            start_utc_s,
-            end_utc_s,
-            start_local: c[0].clone(),
-            level,
-            shed_mw,
-            source: c[4].clone(),
-        });
+        out.push(CalendarAlert { start_utc_s, end_utc_s, start_local: c.start, level, shed_mw, source: c.source });
     }
     Ok(out)
 }
 
+/// One row of an hourly temperature file, as written.
+#[derive(serde::Deserialize)]
+struct TempRow {
+    time: String,
+    temp_c: String,
+}
+
 /// Parses an hourly temperature file (`time,temp_c`).
-pub(crate) fn parse_hourly_temps(text: &str, name: &str, tz: &TimeZone) -> Result<Vec<HourlyTemp>, String> {
+pub(crate) fn parse_hourly_temps(text: &str, name: &str, tz: &TimeZone) -> Result<Vec<HourlyTemp>, ScenarioError> {
     let mut out: Vec<HourlyTemp> = vec![];
-    for (n, c) in csv_rows(text, name, &["time", "temp_c"])? {
-        let (d, m) = parse_local_datetime(&c[0]).map_err(|e| format!("{name}:{n}: time: {e}"))?;
-        let temp_c: f64 = c[1]
+    for (n, c) in read_exact::<TempRow>(text, name, &["time", "temp_c"])? {
+        let at = |field: &str, m: &dyn std::fmt::Display| ScenarioError::at_line(name, n, field, m);
+        let (d, m) = parse_local_datetime(&c.time).map_err(|e| at("time", &e))?;
+        let temp_c: f64 = c
+            .temp_c
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && (-60.0..=60.0).contains(v))
-            .ok_or_else(|| format!("{name}:{n}: temp_c: `{}` is not a temperature in °C", c[1]))?;
-        let utc_s = local_utc(tz, d, m).map_err(|e| format!("{name}:{n}: {e}"))?;
+            .ok_or_else(|| at("temp_c", &format!("`{}` is not a temperature in °C", c.temp_c)))?;
+        let utc_s = local_to_utc(tz, d, m).map_err(|e| at("time", &e))?;
         if let Some(prev) = out.last() {
             if utc_s <= prev.utc_s {
-                return Err(format!("{name}:{n}: times must increase (duplicate or out of order)"));
+                return Err(at("", &"times must increase (duplicate or out of order)"));
             }
             if utc_s - prev.utc_s > 3 * 3600 {
-                return Err(format!("{name}:{n}: gap of more than 3 hours before this row"));
+                return Err(at("", &"gap of more than 3 hours before this row"));
             }
         }
         out.push(HourlyTemp { utc_s, temp_c });
@@ -325,11 +313,12 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         WeatherConfig::Replay(r) => {
             c.range(vec![k("weather"), k("forecast_error_sd_c")], r.forecast_error_sd_c, 0.0, 15.0);
             if let Some(tz) = &tz {
-                match read_named(files, &r.file).and_then(|t| parse_hourly_temps(&t, &r.file, tz)) {
+                match read_named(files, &r.file).and_then(|t| Ok(parse_hourly_temps(&t, &r.file, tz)?)) {
                     Ok(series) => {
                         if let (Some(a), Some(b), Some(f), Some(l)) = (first, last, series.first(), series.last()) {
-                            let need_a = local_utc(tz, a, 0).unwrap_or(i64::MIN);
-                            let need_b = b.tomorrow().ok().and_then(|d| local_utc(tz, d, 0).ok()).unwrap_or(i64::MAX);
+                            let need_a = local_to_utc(tz, a, 0).unwrap_or(i64::MIN);
+                            let need_b =
+                                b.tomorrow().ok().and_then(|d| local_to_utc(tz, d, 0).ok()).unwrap_or(i64::MAX);
                             if f.utc_s > need_a || l.utc_s < need_b - 3600 {
                                 c.push(
                                     vec![k("weather"), k("file")],
@@ -362,7 +351,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
                 vec![k("grid"), k("calendar")],
                 "alerts_from = \"calendar\" needs a calendar (e.g. \"builtin:caiso-2022\" or a CSV path)",
             ),
-            (Some(name), Some(tz)) => match read_named(files, name).and_then(|t| parse_calendar(&t, name, tz)) {
+            (Some(name), Some(tz)) => match read_named(files, name).and_then(|t| Ok(parse_calendar(&t, name, tz)?)) {
                 Ok(cal) => calendar = Some(cal),
                 Err(m) => c.push(vec![k("grid"), k("calendar")], m),
             },
@@ -481,7 +470,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         let st = parse_local_datetime(&o.start).map_err(|m| c.push(at("start"), m)).ok();
         let en = parse_local_datetime(&o.end).map_err(|m| c.push(at("end"), m)).ok();
         if let (Some((sd, sm)), Some((ed, em)), Some(tz)) = (st, en, &tz) {
-            match (local_utc(tz, sd, sm), local_utc(tz, ed, em)) {
+            match (local_to_utc(tz, sd, sm), local_to_utc(tz, ed, em)) {
                 (Ok(a), Ok(b)) if b > a => orders.push((a, b, o.permits_prohibited_resources, o.overrides_dac)),
                 _ => c.push(at("end"), "the order must end after it starts".to_string()),
             }
@@ -541,26 +530,34 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     if !c.errs.is_empty() {
         return Err(c.errs);
     }
-    match (first, last, tz) {
-        (Some(first), Some(last), Some(tz)) => Ok(ValidScenario {
-            first,
-            last,
-            tz,
-            weather_series,
-            day_overrides,
-            calendar,
-            day_ahead_issue_minute: issue,
-            alert_window: (ws, we),
-            book,
-            requests,
-            automatic: s.automatic_dispatch,
-            orders,
-            drp_instances,
-            suppliers,
-            scenario: s,
-        }),
-        _ => Err(vec![(vec![], "invalid scenario".into())]),
-    }
+    let (Some(first), Some(last), Some(tz)) = (first, last, tz) else {
+        return Err(vec![(vec![], "invalid scenario".into())]);
+    };
+    let back = |n: i64| (0..n).fold(first, |d, _| d.yesterday().unwrap_or(d));
+    let clocks = Clock::new(tz.clone(), first, last, s.step_minutes).and_then(|run| {
+        let warmup = Clock::new(tz.clone(), back(HISTORY_DAYS - 1), back(1), s.step_minutes)?;
+        Ok((run, warmup))
+    });
+    let (clock, warmup_clock) =
+        clocks.map_err(|e| vec![(vec![k("start")], format!("cannot start a clock here: {e}"))])?;
+    Ok(ValidScenario {
+        first,
+        last,
+        clock,
+        warmup_clock,
+        weather_series,
+        day_overrides,
+        calendar,
+        day_ahead_issue_minute: issue,
+        alert_window: (ws, we),
+        book,
+        requests,
+        automatic: s.automatic_dispatch,
+        orders,
+        drp_instances,
+        suppliers,
+        scenario: s,
+    })
 }
 
 fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {

@@ -44,7 +44,7 @@ pub const DEFAULT_METHOD: &str = "ten-in-ten";
 /// Names of the preset methods, for [`BaselineMethod::preset`].
 pub const PRESET_NAMES: [&str; 2] = ["ten-in-ten", "five-of-ten-highest"];
 
-/// Header of the baseline CSV ([`to_csv`]).
+/// Header of the baseline CSV ([`to_csv`]; a test checks the rows' fields give it).
 pub const CSV_HEADER: &str = "hour_start,unadjusted_kw,adjustment,baseline_kw,actual_kw,reduction_kw";
 
 /// Decimals of the numbers in the baseline CSV.
@@ -584,24 +584,36 @@ fn fixed(x: f64) -> String {
 /// The rows as CSV text: [`CSV_HEADER`], then one line per row with numbers to [`CSV_DECIMALS`]
 /// decimals.
 pub fn to_csv(rows: &[BaselineRow]) -> String {
-    let mut out = String::from(CSV_HEADER);
-    out.push('\n');
-    for r in rows {
-        let nums = [r.unadjusted_kw, r.adjustment, r.baseline_kw, r.actual_kw, r.reduction_kw];
-        out.push_str(&r.hour_start());
-        for x in nums {
-            out.push(',');
-            out.push_str(&fixed(x));
-        }
-        out.push('\n');
-    }
-    out
+    crate::csv_out::to_csv(rows.iter().map(|r| BaselineCsvRow {
+        hour_start: r.hour_start(),
+        unadjusted_kw: fixed(r.unadjusted_kw),
+        adjustment: fixed(r.adjustment),
+        baseline_kw: fixed(r.baseline_kw),
+        actual_kw: fixed(r.actual_kw),
+        reduction_kw: fixed(r.reduction_kw),
+    }))
+}
+
+/// One line of the baseline CSV: the header ([`CSV_HEADER`]) is taken from the field names.
+#[derive(Default, serde::Serialize)]
+struct BaselineCsvRow {
+    hour_start: String,
+    unadjusted_kw: String,
+    adjustment: String,
+    baseline_kw: String,
+    actual_kw: String,
+    reduction_kw: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn the_csv_header_is_the_rows_fields() {
+        assert_eq!(to_csv(&[]).trim_end(), CSV_HEADER);
+    }
 
     /// Every day from `first` to `last` with the same 24 hourly values.
     fn flat(first: Date, last: Date, kwh: f64) -> BTreeMap<Date, [f64; 24]> {

@@ -50,6 +50,9 @@ pub enum MeterErrorKind {
     /// The start is not a local date and time.
     #[error("{0}")]
     Start(String),
+    /// The CSV itself cannot be read (e.g. an unclosed quote).
+    #[error("{0}")]
+    Unreadable(String),
     /// The kWh is not a (finite) number.
     #[error("kwh `{0}` is not a number")]
     NotANumber(String),
@@ -201,13 +204,17 @@ fn hour_exists(tz: &TimeZone, date: Date, hour: u32) -> bool {
 
 /// Parses one data line (fields, time, kWh) and places it in absolute time. In the fall-back
 /// fold the earlier instant is taken unless the previous reading is already at or past it.
-fn parse_line(tz: &TimeZone, line_no: usize, line: &str, prev_utc: Option<i64>) -> Result<Reading, MeterError> {
+fn parse_line(
+    tz: &TimeZone,
+    line_no: usize,
+    fields: &csv::StringRecord,
+    prev_utc: Option<i64>,
+) -> Result<Reading, MeterError> {
     let err = |kind| MeterError { line: line_no, kind };
-    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-    let [start, kwh] = fields[..] else {
+    let (Some(start), Some(kwh), 2) = (fields.get(0), fields.get(1), fields.len()) else {
         return Err(err(MeterErrorKind::Fields(fields.len())));
     };
-    let (date, minute) = parse_local_datetime(start).map_err(|m| err(MeterErrorKind::Start(m)))?;
+    let (date, minute) = parse_local_datetime(start).map_err(|m| err(MeterErrorKind::Start(m.to_string())))?;
     let kwh_value: f64 = match kwh.parse::<f64>() {
         Ok(v) if v.is_finite() => v,
         _ => return Err(err(MeterErrorKind::NotANumber(kwh.to_string()))),
@@ -238,21 +245,19 @@ fn parse_line(tz: &TimeZone, line_no: usize, line: &str, prev_utc: Option<i64>) 
 
 /// Parses a meter file whose times are local wall-clock times in `tz`.
 pub fn parse_meter_in(text: &str, tz: &TimeZone) -> Result<MeterData, MeterError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l)).filter(|(_, l)| !l.trim().is_empty());
-    let Some((header_line, header)) = lines.next() else {
-        return Err(MeterError { line: 1, kind: MeterErrorKind::Empty });
-    };
-    let header_fields: Vec<&str> = header.split(',').map(str::trim).collect();
-    if header_fields != ["start", "kwh"] {
-        return Err(MeterError { line: header_line, kind: MeterErrorKind::Header(header.trim().to_string()) });
+    let table = crate::csv_in::read(text)
+        .map_err(|(line, m)| MeterError { line, kind: MeterErrorKind::Unreadable(m) })?
+        .ok_or(MeterError { line: 1, kind: MeterErrorKind::Empty })?;
+    let header_line = table.header_line;
+    if !table.header_is(&["start", "kwh"]) {
+        return Err(MeterError { line: header_line, kind: MeterErrorKind::Header(table.header_text()) });
     }
 
     let mut readings: Vec<Reading> = Vec::new();
     let mut step_s: Option<i64> = None;
-    for (line_no, line) in lines {
+    for (line_no, fields) in table.raw_rows() {
         let prev = readings.last();
-        let r = parse_line(tz, line_no, line, prev.map(|p| p.utc_s))?;
+        let r = parse_line(tz, line_no, fields, prev.map(|p| p.utc_s))?;
         let err = |kind| MeterError { line: line_no, kind };
         if let Some(p) = prev {
             let diff = r.utc_s - p.utc_s;

@@ -7,4 +7,4 @@ pub mod money;
 pub mod settle;
 
 pub use accumulate::{Portfolio, SettlementAcc, init_settlement, settlement_system};
-pub use settle::{SETTLEMENT_HEADER, SettlementRow, settle, settlement_csv};
+pub use settle::{SettlementRow, settle, settlement_csv};

@@ -9,12 +9,12 @@
 use super::accumulate::{Portfolio, SettlementAcc};
 use super::baseline::compute;
 use super::money::{CapacityBasis, bill_protection_refund, capacity_factor, energy_payment};
+use crate::csv_out::Fixed;
 use crate::customers::Segments;
 use crate::metrics::ExactSum;
 use crate::programs::{MAX_PROGRAMS, ProgramState};
 use crate::time::{Clock, Date, date_of_day};
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// One row of `settlement.csv`: a program's portfolio in one segment.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,35 +58,45 @@ impl SettlementRow {
     }
 }
 
-/// Header of `settlement.csv`.
-pub const SETTLEMENT_HEADER: &str = "program,segment,customers,events,event_hours,baseline_mwh,actual_mwh,reduction_mwh,true_reduction_mwh,payments_usd,penalties_usd,credits_usd,unsettled_events,settled_by,revenue_usd";
+/// One line of `settlement.csv`: the header is taken from the field names.
+#[derive(Default, serde::Serialize)]
+struct SettlementCsvRow<'a> {
+    program: &'a str,
+    segment: &'a str,
+    customers: Fixed<3>,
+    events: u64,
+    event_hours: Fixed<4>,
+    baseline_mwh: Fixed<4>,
+    actual_mwh: Fixed<4>,
+    reduction_mwh: Fixed<4>,
+    true_reduction_mwh: Fixed<4>,
+    payments_usd: Fixed<2>,
+    penalties_usd: Fixed<2>,
+    credits_usd: Fixed<2>,
+    unsettled_events: u64,
+    settled_by: &'a str,
+    revenue_usd: Fixed<2>,
+}
 
 /// Every row as CSV text.
 pub fn settlement_csv(rows: &[SettlementRow]) -> String {
-    let mut out = String::from(SETTLEMENT_HEADER);
-    out.push('\n');
-    for r in rows {
-        let _ = writeln!(
-            out,
-            "{},{},{:.3},{},{:.4},{:.4},{:.4},{:.4},{:.4},{:.2},{:.2},{:.2},{},{},{:.2}",
-            r.program,
-            r.segment,
-            r.customers,
-            r.events,
-            r.event_hours,
-            r.baseline_mwh,
-            r.actual_mwh,
-            r.reduction_mwh,
-            r.true_reduction_mwh,
-            r.payments_usd,
-            r.penalties_usd,
-            r.credits_usd,
-            r.unsettled_events,
-            r.settled_by,
-            r.revenue_usd
-        );
-    }
-    out
+    crate::csv_out::to_csv(rows.iter().map(|r| SettlementCsvRow {
+        program: &r.program,
+        segment: &r.segment,
+        customers: Fixed(r.customers),
+        events: r.events,
+        event_hours: Fixed(r.event_hours),
+        baseline_mwh: Fixed(r.baseline_mwh),
+        actual_mwh: Fixed(r.actual_mwh),
+        reduction_mwh: Fixed(r.reduction_mwh),
+        true_reduction_mwh: Fixed(r.true_reduction_mwh),
+        payments_usd: Fixed(r.payments_usd),
+        penalties_usd: Fixed(r.penalties_usd),
+        credits_usd: Fixed(r.credits_usd),
+        unsettled_events: r.unsettled_events,
+        settled_by: &r.settled_by,
+        revenue_usd: Fixed(r.revenue_usd),
+    }))
 }
 
 /// Fraction of the hour starting at `h` (hours) covered by [start, end) minutes.

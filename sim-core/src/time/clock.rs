@@ -24,18 +24,46 @@ pub fn date_of_day(days: i64) -> Date {
     jiff::Span::new().try_days(days).and_then(|s| EPOCH.checked_add(s)).unwrap_or(Date::MIN)
 }
 
+/// Why a date, a time of day or a local instant cannot be read or placed on the clock.
+#[derive(Clone, Debug, thiserror::Error)]
+pub enum TimeError {
+    /// The text is not shaped `YYYY-MM-DD`.
+    #[error("`{0}` is not a date: expected YYYY-MM-DD")]
+    NotADate(String),
+    /// Shaped like a date, but no such day (e.g. 2022-02-30).
+    #[error("`{text}` is not a valid date: {source}")]
+    InvalidDate {
+        /// The text as given.
+        text: String,
+        /// What jiff found wrong.
+        source: jiff::Error,
+    },
+    /// The text is not `HH:MM` from 00:00 to 24:00.
+    #[error("`{0}` is not a time of day: expected HH:MM")]
+    NotATime(String),
+    /// The text is not `YYYY-MM-DD HH:MM`.
+    #[error("`{0}` is not a local date and time: expected YYYY-MM-DD HH:MM")]
+    NotALocalDateTime(String),
+    /// A date or instant outside the range the time zone arithmetic supports.
+    #[error(transparent)]
+    OutOfRange(#[from] jiff::Error),
+    /// A clock whose end is not after its start.
+    #[error("the run must cover at least one step")]
+    EmptyRun,
+}
+
 /// Parses `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Result<Date, String> {
+pub fn parse_date(s: &str) -> Result<Date, TimeError> {
     let ok = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
     if !ok {
-        return Err(format!("`{s}` is not a date: expected YYYY-MM-DD"));
+        return Err(TimeError::NotADate(s.to_string()));
     }
-    s.parse::<Date>().map_err(|e| format!("`{s}` is not a valid date: {e}"))
+    s.parse::<Date>().map_err(|source| TimeError::InvalidDate { text: s.to_string(), source })
 }
 
 /// Parses `HH:MM` (00:00 to 24:00) to minutes after midnight.
-pub fn parse_hhmm(s: &str) -> Result<u32, String> {
-    let bad = || format!("`{s}` is not a time of day: expected HH:MM");
+pub fn parse_hhmm(s: &str) -> Result<u32, TimeError> {
+    let bad = || TimeError::NotATime(s.to_string());
     let (h, m) = s.split_once(':').ok_or_else(bad)?;
     if h.len() != 2 || m.len() != 2 {
         return Err(bad());
@@ -49,8 +77,8 @@ pub fn parse_hhmm(s: &str) -> Result<u32, String> {
 }
 
 /// Parses a local date and time `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM` to (date, minute of day).
-pub fn parse_local_datetime(s: &str) -> Result<(Date, u32), String> {
-    let bad = || format!("`{s}` is not a local date and time: expected YYYY-MM-DD HH:MM");
+pub fn parse_local_datetime(s: &str) -> Result<(Date, u32), TimeError> {
+    let bad = || TimeError::NotALocalDateTime(s.to_string());
     if s.len() != 16 {
         return Err(bad());
     }
@@ -128,12 +156,12 @@ pub struct Clock {
 
 impl Clock {
     /// A clock from local midnight of `first` to local midnight after `last`, in `tz`.
-    pub fn new(tz: TimeZone, first: Date, last: Date, step_minutes: u32) -> Result<Self, String> {
+    pub fn new(tz: TimeZone, first: Date, last: Date, step_minutes: u32) -> Result<Self, TimeError> {
         let start = local_to_utc(&tz, first, 0)?;
-        let end = local_to_utc(&tz, last.tomorrow().map_err(|e| e.to_string())?, 0)?;
+        let end = local_to_utc(&tz, last.tomorrow()?, 0)?;
         let step_s = i64::from(step_minutes) * 60;
         if step_s <= 0 || end <= start {
-            return Err("the run must cover at least one step".into());
+            return Err(TimeError::EmptyRun);
         }
         let steps_total = ((end - start) / step_s) as u64;
         let now = stamp(&tz, start)?;
@@ -171,7 +199,7 @@ impl Clock {
     }
 
     /// UTC seconds of a local date and minute (the earlier instant when ambiguous).
-    pub fn utc_of_local(&self, date: Date, minute_of_day: u32) -> Result<i64, String> {
+    pub fn utc_of_local(&self, date: Date, minute_of_day: u32) -> Result<i64, TimeError> {
         local_to_utc(&self.tz, date, minute_of_day)
     }
 
@@ -181,14 +209,15 @@ impl Clock {
     }
 }
 
-fn local_to_utc(tz: &TimeZone, date: Date, minute_of_day: u32) -> Result<i64, String> {
+/// UTC seconds of a local date and minute in `tz` (the earlier instant when ambiguous).
+pub fn local_to_utc(tz: &TimeZone, date: Date, minute_of_day: u32) -> Result<i64, TimeError> {
     let dt: DateTime = date.at((minute_of_day / 60) as i8, (minute_of_day % 60) as i8, 0, 0);
-    let ts = tz.to_ambiguous_timestamp(dt).earlier().map_err(|e| e.to_string())?;
+    let ts = tz.to_ambiguous_timestamp(dt).earlier()?;
     Ok(ts.as_second())
 }
 
-fn stamp(tz: &TimeZone, utc_s: i64) -> Result<LocalStamp, String> {
-    let ts = Timestamp::from_second(utc_s).map_err(|e| e.to_string())?;
+fn stamp(tz: &TimeZone, utc_s: i64) -> Result<LocalStamp, TimeError> {
+    let ts = Timestamp::from_second(utc_s)?;
     let dt = tz.to_datetime(ts);
     let off = tz.to_offset(ts).seconds() / 60;
     let date = dt.date();
@@ -260,13 +289,13 @@ mod tests {
 
     #[test]
     fn parsing_rejects_malformed_text() {
-        assert_eq!(parse_hhmm("16:30"), Ok(990));
-        assert_eq!(parse_hhmm("24:00"), Ok(1440));
+        assert_eq!(parse_hhmm("16:30").ok(), Some(990));
+        assert_eq!(parse_hhmm("24:00").ok(), Some(1440));
         assert!(parse_hhmm("4pm").is_err());
         assert!(parse_hhmm("16:60").is_err());
         assert!(parse_date("2022-9-6").is_err());
         assert!(parse_date("2022-02-30").is_err());
-        assert_eq!(parse_local_datetime("2022-09-06 17:17").map(|x| x.1), Ok(17 * 60 + 17));
+        assert_eq!(parse_local_datetime("2022-09-06 17:17").ok().map(|x| x.1), Some(17 * 60 + 17));
         assert!(parse_local_datetime("2022-09-06 24:00").is_err());
     }
 }

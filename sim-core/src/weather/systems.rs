@@ -66,12 +66,7 @@ impl Weather {
         }
         let forecast_error_c = (0..n).map(|_| sd * crate::dist::std_normal(&mut frng)).collect();
         let mut w = Self { source, first_day, days, heat_wave, forecast_error_c, temp_c: 0.0 };
-        let start = crate::time::Clock::new(scn.tz.clone(), scn.first, scn.last, scn.scenario().step_minutes)
-            .map(|c| c.now)
-            .ok();
-        if let Some(s) = start {
-            w.temp_c = w.temp_at(&s);
-        }
+        w.temp_c = w.temp_at(&scn.clock.now);
         w
     }
 
@@ -136,9 +131,9 @@ fn interpolate(series: &[HourlyTemp], utc_s: i64) -> f64 {
 }
 
 fn daily_extremes(series: &[HourlyTemp], first_day: i64, n: usize, scn: &ValidScenario) -> Vec<DailyTemps> {
-    let clock = crate::time::Clock::new(scn.tz.clone(), scn.first, scn.last, 60).ok();
     let mut days = vec![(f64::NEG_INFINITY, f64::INFINITY); n];
-    if let Some(c) = clock {
+    {
+        let c = &scn.clock;
         for h in series {
             if let Some(l) = c.local(h.utc_s) {
                 let i = l.day - first_day;
