@@ -2,7 +2,7 @@
 
 use crate::Failure;
 use anyhow::Context;
-use sim_core::scenario::{FileSource, Override, ReadError, ValidScenario, load_scenario, parse_override};
+use sim_core::{FileSource, Override, ReadError, ValidScenario, load_scenario, parse_override};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -54,13 +54,10 @@ pub fn load(path: Option<&Path>, sets: &[Override]) -> Result<Loaded, Failure> {
 }
 
 /// Reads a dispatch file (TOML `[[dispatch]]` entries or CSV) into requests.
-pub fn load_dispatch(
-    path: &Path,
-    book: &sim_core::programs::ProgramBook,
-) -> Result<Vec<sim_core::programs::Request>, Failure> {
+pub fn load_dispatch(path: &Path, book: &sim_core::ProgramBook) -> Result<Vec<sim_core::Request>, Failure> {
     let text = fs::read_to_string(path)
         .map_err(|e| Failure::User(format!("error: cannot read dispatch file `{}`: {e}", path.display())))?;
-    sim_core::programs::parse_dispatch_file(&text, &path.display().to_string(), book)
+    sim_core::parse_dispatch_file(&text, &path.display().to_string(), book)
         .map_err(|m| Failure::User(format!("error: {m}")))
 }
 

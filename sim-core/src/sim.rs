@@ -4,8 +4,8 @@ use crate::aggregators::state::init_aggregators;
 use crate::aggregators::{
     Aggregators, DrpSettlement, MeterHistory, ScenarioRef, Tracked, authorizations_csv, market_csv, settle_drps,
 };
-use crate::customers::{Customer, HouseSpec, Segments, Weight, spawn_houses, spawn_population};
-use crate::devices::{AcControl, Coupling, CyclingCommand, NoiseKey};
+use crate::customers::{Customer, Segments, Weight, spawn_population};
+use crate::devices::{AcControl, Coupling, NoiseKey};
 use crate::grid::{AlertLevel, GridState};
 use crate::metrics::cca::{CapacityAlerts, alerts_csv, capacity_alerts, forecast_csv};
 use crate::metrics::{
@@ -30,7 +30,7 @@ const CONCURRENT_TWIN_AGENTS: u64 = 50_000;
 
 /// A simulation run.
 pub struct Sim {
-    world: World,
+    pub(crate) world: World,
     schedule: Schedule,
     twin: Option<Twin>,
     /// Portfolios' meter data of the 45 days before the run (settlement baselines).
@@ -215,8 +215,10 @@ impl Sim {
         sim.schedule.initialize(&mut sim.world).map(|_| ())
     }
 
+    #[cfg(feature = "test-support")]
     /// Adds explicit houses (benches and peer comparisons); they get ids after the population's.
-    pub fn spawn_houses(&mut self, houses: &[HouseSpec]) {
+    pub fn spawn_houses(&mut self, houses: &[crate::customers::HouseSpec]) {
+        use crate::customers::spawn_houses;
         let first = self.agents as u32;
         let step = self.clock().step_minutes;
         spawn_houses(&mut self.world, houses, first, step);
@@ -227,8 +229,9 @@ impl Sim {
         self.customers += houses.len() as f64;
     }
 
+    #[cfg(feature = "test-support")]
     /// Issues a direct load control (A/C cycling) command.
-    pub fn command_cycling(&mut self, cmd: CyclingCommand) {
+    pub fn command_cycling(&mut self, cmd: crate::devices::CyclingCommand) {
         self.world.resource_mut::<AcControl>().commands.push(cmd);
     }
 
@@ -324,16 +327,19 @@ impl Sim {
         self.twin.is_some()
     }
 
+    #[cfg(feature = "test-support")]
     /// The twin's world (same seed, no events), if any.
     pub fn counterfactual_world(&self) -> Option<&World> {
         self.twin.as_ref().map(|t| &t.world)
     }
 
+    #[cfg(feature = "test-support")]
     /// Read access to the world (for views and tests).
     pub fn world(&self) -> &World {
         &self.world
     }
 
+    #[cfg(feature = "test-support")]
     /// Mutable access to the world (for tests that set up special cases).
     pub fn world_mut(&mut self) -> &mut World {
         &mut self.world

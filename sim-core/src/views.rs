@@ -69,7 +69,7 @@ fn ratio(num: ExactSum, den: ExactSum) -> f64 {
 
 /// The population's state by segment (in scenario order) at the latest step.
 pub fn segment_views(sim: &Sim) -> Vec<SegmentView> {
-    let world = sim.world();
+    let world = &sim.world;
     let segments = sim.segments();
     let active = sim.programs().active;
     let programs = sim.programs().ids.len().min(MAX_PROGRAMS);

@@ -2,11 +2,9 @@
 //! exact status and reason of the events table.
 
 use sim_core::programs::book::{DayRule, Notice, ProgramBook};
-use sim_core::programs::eligibility::{
-    CustomerView, EnrolRefusal, OrderInForce, check_dual, check_eligibility, check_generator_use,
-};
+use sim_core::programs::eligibility::{CustomerView, EnrolRefusal, OrderInForce, check_dual, check_eligibility};
 use sim_core::programs::judge::{Request, Status, judge_calendar};
-use sim_core::programs::rules::GeneratorRefusal;
+use sim_core::programs::rules::{GeneratorRefusal, check_generator_use};
 use sim_core::programs::{Trigger, book::Device};
 use sim_core::scenario::{CustomerClass, MeterType, NoFiles, ServiceType, load_scenario, parse_override};
 use sim_core::time::{parse_date, parse_hhmm, parse_local_datetime};

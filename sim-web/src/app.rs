@@ -6,8 +6,8 @@ use crate::platform;
 use crate::run::{RunJob, Runner};
 use crate::share::{Shared, Source};
 use eframe::egui;
-use sim_core::programs::book::DEFAULT_BOOK;
-use sim_core::scenario::{NoFiles, Override, ValidScenario, load_scenario};
+use sim_core::DEFAULT_BOOK;
+use sim_core::{NoFiles, Override, ValidScenario, load_scenario};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -119,7 +119,7 @@ impl Default for DashApp {
     }
 }
 
-fn error_lines(e: &sim_core::scenario::ScenarioErrors) -> Vec<String> {
+fn error_lines(e: &sim_core::ScenarioErrors) -> Vec<String> {
     e.0.iter().map(ToString::to_string).collect()
 }
 

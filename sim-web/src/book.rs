@@ -6,8 +6,8 @@
 //! name suffixes, the known values of enumerations): a field added to the book later shows up in
 //! the editor by itself.
 
-use sim_core::programs::ProgramSpec;
-use sim_core::scenario::{Override, ValidScenario};
+use sim_core::ProgramSpec;
+use sim_core::{Override, ValidScenario};
 use std::collections::BTreeMap;
 
 /// The comments of one program in the book's text.
@@ -272,7 +272,7 @@ fn diff(prefix: &str, a: &toml::Table, b: &toml::Table, out: &mut Vec<(String, t
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim_core::programs::book::DEFAULT_BOOK;
+    use sim_core::DEFAULT_BOOK;
 
     #[test]
     fn every_commented_field_of_the_book_has_its_source_comment() {

@@ -20,8 +20,7 @@ pub use eframe::egui;
 /// Runs a scenario (TOML text) with a seed to the end and returns `summary.json`'s text, the
 /// same bytes `drsim run` writes; `seed` None takes the scenario's own.
 pub fn run_summary(toml: &str, name: &str, seed: Option<u64>) -> Result<String, String> {
-    let scn =
-        sim_core::scenario::load_scenario(toml, name, &[], &sim_core::scenario::NoFiles).map_err(|e| e.to_string())?;
+    let scn = sim_core::load_scenario(toml, name, &[], &sim_core::NoFiles).map_err(|e| e.to_string())?;
     let seed = seed.unwrap_or(scn.scenario().seed);
     let mut sim = sim_core::Sim::new(&scn, seed);
     sim.run_to_end();

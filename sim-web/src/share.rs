@@ -4,7 +4,7 @@
 //! seed and the overrides, each as the `KEY=VALUE` text `drsim run --set` takes:
 //! `#s=default.toml&seed=2022&o=programs.TOU-BIP.max_events_per_month%3D3`.
 
-use sim_core::scenario::{Override, parse_override};
+use sim_core::{Override, parse_override};
 
 /// Where the scenario's text comes from.
 #[derive(Clone, Debug, PartialEq)]
@@ -254,14 +254,9 @@ mod tests {
         let text = s.to_toml().unwrap();
         assert!(text.contains("[programs.TOU-BIP]"), "{text}");
         assert!(text.contains("seed = 7"));
-        let direct = sim_core::scenario::load_scenario(
-            s.source.text(),
-            "default.toml",
-            &s.overrides,
-            &sim_core::scenario::NoFiles,
-        )
-        .unwrap();
-        let from_file = sim_core::scenario::load_scenario(&text, "x.toml", &[], &sim_core::scenario::NoFiles).unwrap();
+        let direct =
+            sim_core::load_scenario(s.source.text(), "default.toml", &s.overrides, &sim_core::NoFiles).unwrap();
+        let from_file = sim_core::load_scenario(&text, "x.toml", &[], &sim_core::NoFiles).unwrap();
         assert_eq!(direct.book(), from_file.book());
         assert_eq!(from_file.scenario().population[0].enrolment.get("SDP"), Some(&0.2));
         assert_eq!(from_file.scenario().seed, 7);

@@ -8,7 +8,7 @@ use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use sim_core::metrics::{ColumnValues, Timeseries};
+use sim_core::{ColumnValues, Timeseries};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -95,7 +95,7 @@ fn parquet_of(ts: &Timeseries) -> anyhow::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim_core::metrics::Column;
+    use sim_core::Column;
 
     fn sample() -> Timeseries {
         let col = |name: &str, values| Column { name: name.into(), values };

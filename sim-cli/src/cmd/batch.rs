@@ -16,7 +16,7 @@ use crate::batch::write_outputs;
 use crate::files::{self, write_atomic};
 use anyhow::Context;
 use clap::Args;
-use sim_core::scenario::{Override, ValidScenario, parse_override};
+use sim_core::{Override, ValidScenario, parse_override};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -16,7 +16,7 @@ use crate::batch::write_outputs;
 use crate::files::write_atomic;
 use anyhow::Context;
 use clap::Args;
-use sim_core::rng::seed_for;
+use sim_core::seed_for;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 use crate::Failure;
 use crate::files;
 use clap::Args;
-use sim_core::programs::{events_csv, judge_calendar};
+use sim_core::{events_csv, judge_calendar};
 use std::path::PathBuf;
 
 /// Arguments of `drsim rules`.

@@ -9,7 +9,7 @@ use crate::programs::eligibility::{CustomerView, check_eligibility};
 use crate::programs::enrol::small_rng;
 use crate::programs::{Enrolment, ProgramState};
 use crate::rng::{SimRng, StreamKey};
-use crate::scenario::{CustomerClass, ValidScenario};
+use crate::scenario::ValidScenario;
 use crate::time::{Clock, date_of_day, day_number, parse_date};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
@@ -682,9 +682,4 @@ struct AuthorizationCsvRow<'a> {
     event: &'static str,
     channel: &'static str,
     partner: &'a str,
-}
-
-/// Segment classes helper for validation messages.
-pub fn class_names() -> Vec<&'static str> {
-    CustomerClass::ALL.iter().map(|c| c.name()).collect()
 }

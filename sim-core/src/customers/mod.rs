@@ -3,5 +3,7 @@
 mod components;
 mod spawn;
 
-pub use components::{Customer, MAX_SUPPLIERS, Meter, SegmentInfo, Segments, Weight};
-pub use spawn::{HouseSpec, spawn_houses, spawn_population};
+pub use components::{Customer, MAX_SUPPLIERS, Meter, Segments, Weight};
+#[cfg(feature = "test-support")]
+pub use spawn::{HouseSpec, spawn_houses};
+pub use spawn::spawn_population;

@@ -308,6 +308,7 @@ impl<'a> Suppliers<'a> {
 }
 
 /// A house given parameter by parameter (benches and tests that mirror a peer model).
+#[cfg(feature = "test-support")]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HouseSpec {
     /// Envelope resistance, °C/kW.
@@ -333,6 +334,7 @@ pub struct HouseSpec {
 /// Spawns houses with a central A/C and a cycling switch, weight 1, no other load.
 ///
 /// House k gets customer id `first_id + k`; the step length sets each house's decay factor.
+#[cfg(feature = "test-support")]
 pub fn spawn_houses(world: &mut World, houses: &[HouseSpec], first_id: u32, step_minutes: u32) {
     let dt_h = f64::from(step_minutes) / 60.0;
     let batch: Vec<_> = houses

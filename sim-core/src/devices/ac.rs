@@ -158,6 +158,9 @@ pub fn thermostat(on: bool, temp_c: f64, on_above_c: f64, off_below_c: f64) -> b
 }
 
 /// Exact one-step indoor temperature update from the unit's physical parameters (R, Q_int, P_th).
+/// The kernel's [`AirConditioner::next_temp_c`] is this formula on the unit's stored offsets; a
+/// test checks the two agree to the bit.
+#[cfg(any(test, feature = "test-support"))]
 #[inline]
 pub fn next_temp(temp_c: f64, tout_c: f64, r: f64, q_int_kw: f64, pth_kw: f64, running: bool, decay: f64) -> f64 {
     relax(temp_c, tout_c + r * (q_int_kw - if running { pth_kw } else { 0.0 }), decay)

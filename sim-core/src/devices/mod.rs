@@ -6,7 +6,10 @@ pub mod building;
 pub mod pump;
 mod systems;
 
-pub use ac::{AcControl, AcRating, AcSetpoint, AcState, AcUnit, AirConditioner, CyclingCommand, SWITCH_BIT};
+pub use ac::{AcControl, AcRating, AcSetpoint, AcState, AirConditioner, CyclingCommand};
+// The cycling switch's control bit, for benchmarks that command A/C directly.
+#[cfg(feature = "test-support")]
+pub use ac::SWITCH_BIT;
 pub use building::{Building, FacilityControls};
 pub use pump::Pump;
 pub use systems::{

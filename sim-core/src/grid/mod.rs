@@ -4,5 +4,5 @@ mod alerts;
 pub mod rules;
 mod systems;
 
-pub use alerts::{AlertLevel, IssuedAlert, RtAlertState};
+pub use alerts::{AlertLevel, IssuedAlert};
 pub use systems::{GridState, grid_balance_system, grid_observe_system};

@@ -6,7 +6,7 @@ mod systems;
 
 pub use output::{
     Column, ColumnValues, ProgramReport, ProgramSummary, RunSummary, SupplierSummary, Timeseries, round,
-    timeseries_csv, timeseries_fixed_columns,
+    timeseries_csv,
 };
 pub use systems::{
     ExactSum, Metrics, PopulationLoad, StepRecord, SupplierEnergy, aggregate_meters_system, record_system,

@@ -461,16 +461,6 @@ const AFTER_ALERT: [NumberSpec; 14] = [
     ("counterfactual_system_load_mw", 3, |s| s.counterfactual_system_load_mw),
 ];
 
-/// The fixed columns of `timeseries.csv`, in order (then one `reduction_<program>_mw` column per
-/// program, and `unattributed_reduction_mw`).
-pub fn timeseries_fixed_columns() -> Vec<&'static str> {
-    let mut v = vec!["time"];
-    v.extend(BEFORE_ALERT.iter().map(|c| c.0));
-    v.push("alert");
-    v.extend(AFTER_ALERT.iter().map(|c| c.0));
-    v
-}
-
 impl Timeseries {
     /// The series of `steps`; `programs` names the per-program reduction columns.
     pub fn of(steps: &[StepRecord], programs: &[String]) -> Self {

@@ -8,9 +8,6 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// The default book's file name (under `scenarios/programs/`).
-pub const DEFAULT_BOOK_NAME: &str = "sce.toml";
-
 /// The default SCE book, compiled in.
 pub const DEFAULT_BOOK: &str = include_str!("../../../scenarios/programs/sce.toml");
 

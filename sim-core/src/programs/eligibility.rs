@@ -170,4 +170,3 @@ pub struct OrderInForce {
     pub overrides_dac: bool,
 }
 
-pub use super::rules::check_generator_use;

@@ -283,11 +283,6 @@ impl Judge {
         Self { book: book.clone(), compiled, called: BTreeMap::new() }
     }
 
-    /// The compiled rules of a program.
-    pub fn rules(&self, program: &str) -> Option<&CompiledRules> {
-        self.compiled.get(program)
-    }
-
     /// The book being applied.
     pub fn book(&self) -> &ProgramBook {
         &self.book

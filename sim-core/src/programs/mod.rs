@@ -25,12 +25,12 @@ pub mod set;
 
 pub use book::{ProgramBook, ProgramSpec, Trigger};
 pub use dispatch::{DispatchEntry, parse_dispatch_file};
-pub use judge::{Cap, EventRow, Judge, Refusal, Request, Status, events_csv, judge_calendar};
+pub use judge::{EventRow, Request, Status, events_csv, judge_calendar};
 pub use load::MAX_PROGRAMS;
 pub use set::ProgramSet;
 pub mod enrol;
 pub mod state;
 pub mod systems;
 
-pub use state::{CalledEvent, Enrolment, ProgramState, ProgramStats};
+pub use state::{Enrolment, ProgramState, ProgramStats};
 pub use systems::{BehaviourParams, PriceSignals, dispatch_system, response_system};

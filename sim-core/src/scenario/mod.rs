@@ -11,6 +11,6 @@ mod schema;
 mod validate;
 
 pub use errors::{FileError, OverrideError, ReadError, ScenarioError, ScenarioErrors, UnknownName};
-pub use load::{FileSource, NoFiles, Override, Seg, load_scenario, parse_override, path_text};
+pub use load::{FileSource, NoFiles, Override, Seg, load_scenario, parse_override};
 pub use schema::*;
 pub use validate::{CalendarAlert, HourlyTemp, ValidScenario};

@@ -6,5 +6,5 @@ pub mod meter;
 pub mod money;
 pub mod settle;
 
-pub use accumulate::{Portfolio, SettlementAcc, init_settlement, settlement_system};
+pub use accumulate::{SettlementAcc, init_settlement, settlement_system};
 pub use settle::{SettlementRow, settle, settlement_csv};

@@ -67,7 +67,8 @@ fn observed(year: i16, rule: HolidayRule) -> Option<Date> {
 }
 
 /// The observed holidays of a year, in date order, with their names.
-pub fn holidays_in_year(year: i16) -> Vec<(Date, &'static str)> {
+#[cfg(test)]
+fn holidays_in_year(year: i16) -> Vec<(Date, &'static str)> {
     let mut v: Vec<(Date, &'static str)> =
         SCE_HOLIDAYS.iter().filter_map(|(name, rule)| observed(year, *rule).map(|d| (d, *name))).collect();
     v.sort();

@@ -3,9 +3,9 @@
 mod calendar;
 mod clock;
 
-pub use calendar::{DayType, HolidayRule, day_type, holiday_name, holidays_in_year, is_holiday};
+pub use calendar::{DayType, day_type};
 pub use clock::{
     Clock, LocalStamp, PACIFIC_POSIX_TZ, TimeError, date_of_day, day_number, local_to_utc, parse_date, parse_hhmm,
     parse_local_datetime,
 };
-pub use jiff::civil::{Date, Weekday};
+pub use jiff::civil::Date;

@@ -3,5 +3,4 @@
 pub mod rules;
 mod systems;
 
-pub use rules::DailyTemps;
 pub use systems::{HISTORY_DAYS, Weather, weather_system};

@@ -6,8 +6,8 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
-use sim_core::grid::AlertLevel;
-use sim_core::metrics::RunSummary;
+use sim_core::AlertLevel;
+use sim_core::RunSummary;
 
 /// Indoor temperature above which homes count as uncomfortable, °C.
 pub const COMFORT_LIMIT_C: f64 = 26.0;
@@ -168,7 +168,7 @@ fn overlay(ui: &mut egui::Ui, a: &RunJob, b: &RunJob) {
     let sb = &b.sim.metrics().steps;
     let axis = TimeAxis::of(if sa.len() >= sb.len() { sa } else { sb });
     let total_h = a.sim.clock().steps_total as f64 * a.dt_h;
-    let pts = |steps: &[sim_core::metrics::StepRecord], dt: f64| -> PlotPoints<'static> {
+    let pts = |steps: &[sim_core::StepRecord], dt: f64| -> PlotPoints<'static> {
         steps.iter().enumerate().map(|(i, s)| [i as f64 * dt, s.system_load_mw / 1000.0]).collect()
     };
     ui.heading("System load: A vs B (bands: B's alerts)");

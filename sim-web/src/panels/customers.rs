@@ -5,7 +5,7 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
-use sim_core::views::SegmentView;
+use sim_core::SegmentView;
 
 /// The Customers panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {

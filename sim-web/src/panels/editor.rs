@@ -9,8 +9,8 @@
 use crate::app::DashApp;
 use crate::book::{BookNotes, Edits};
 use eframe::egui::{self, Color32, RichText};
-use sim_core::grid::AlertLevel;
-use sim_core::programs::Trigger;
+use sim_core::AlertLevel;
+use sim_core::Trigger;
 
 /// The editor's selection.
 #[derive(Clone, Debug, Default)]
@@ -247,11 +247,7 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
 }
 
 /// Enrolment shares of this program by segment (`population.N.enrolment.ID`).
-fn enrolment_ui(
-    ui: &mut egui::Ui,
-    ctx: &mut Ctx<'_>,
-    scn: &sim_core::scenario::ValidScenario,
-) -> Vec<(String, toml::Value)> {
+fn enrolment_ui(ui: &mut egui::Ui, ctx: &mut Ctx<'_>, scn: &sim_core::ValidScenario) -> Vec<(String, toml::Value)> {
     let mut out = vec![];
     egui::CollapsingHeader::new(RichText::new("enrolment (who applies, by segment)").strong())
         .id_salt("enrolment")

@@ -7,9 +7,9 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints};
-use sim_core::grid::AlertLevel;
-use sim_core::metrics::StepRecord;
-use sim_core::programs::judge::hhmm;
+use sim_core::AlertLevel;
+use sim_core::StepRecord;
+use sim_core::hhmm;
 
 /// The Grid panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
@@ -145,7 +145,7 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
             ui.end_row();
             ui.label("Next-day peak forecast");
             ui.label(match g.next_day_peak_forecast {
-                Some((day, mw)) => format!("{} MW ({})", fmt_num(mw, 0), sim_core::time::date_of_day(day)),
+                Some((day, mw)) => format!("{} MW ({})", fmt_num(mw, 0), sim_core::date_of_day(day)),
                 None => "not yet made (issued each afternoon)".into(),
             });
             ui.end_row();
@@ -166,7 +166,7 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
 
     // Events and notices: the same feed as `alerts.csv` (`Sim::capacity_alerts`).
     let feed = sim.capacity_alerts();
-    let event_line = |e: &sim_core::metrics::cca::EventNotice| {
+    let event_line = |e: &sim_core::EventNotice| {
         format!(
             "{} {}–{} ({}, notice {})",
             e.program,

@@ -8,7 +8,7 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
-use sim_core::aggregators::Aggregators;
+use sim_core::Aggregators;
 
 /// The Market and aggregators panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
@@ -115,12 +115,12 @@ fn drp_table(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live: &[Vec<f64
             let s = summary.and_then(|s| s.drps.get(&drp.name));
             ui.label(RichText::new(&drp.name).color(series_color(d)).strong());
             ui.label(s.map_or_else(|| job.sim.programs().ids[drp.program].clone(), |s| s.program.clone()));
-            let reg = sim_core::time::date_of_day(drp.ready_day);
+            let reg = sim_core::date_of_day(drp.ready_day);
             ui.label(if day >= drp.ready_day { reg.to_string() } else { format!("pending ({reg})") });
             ui.label(fmt_num(live_now, 0));
             ui.label(fmt_num(totals[d].0, 1));
             ui.label(fmt_num(totals[d].1, 1));
-            let money = |f: fn(&sim_core::aggregators::DrpSummary) -> f64| s.map_or("–".into(), |s| fmt_money(f(s)));
+            let money = |f: fn(&sim_core::DrpSummary) -> f64| s.map_or("–".into(), |s| fmt_money(f(s)));
             ui.label(s.map_or("–".into(), |s| fmt_num(s.delivered_mwh, 1)));
             ui.label(s.map_or("–".into(), |s| fmt_num(s.shortfall_mwh, 1)));
             ui.label(money(|s| s.market_revenue_usd));
@@ -208,7 +208,7 @@ fn bids_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
         .show(ui, |p| {
             for (d, drp) in agg.drps.iter().enumerate() {
                 let rows = agg.market.iter().filter(|r| r.drp == d);
-                let x = |r: &sim_core::aggregators::state::MarketRow| market_x(first, start_min, r.day, r.hour);
+                let x = |r: &sim_core::MarketRow| market_x(first, start_min, r.day, r.hour);
                 let (bid_name, award_name) = (format!("{} bid", drp.name), format!("{} award", drp.name));
                 for day in by_day(rows.clone().map(|r| (r.day, [x(r), r.bid_mw]))) {
                     let line = Line::new(bid_name.as_str(), PlotPoints::from(day));

@@ -13,8 +13,8 @@ pub mod teach;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32};
 use egui_plot::{PlotUi, Span};
-use sim_core::grid::AlertLevel;
-use sim_core::metrics::StepRecord;
+use sim_core::AlertLevel;
+use sim_core::StepRecord;
 
 /// Colour of an alert level's band (translucent) and label.
 pub fn alert_color(l: AlertLevel) -> Color32 {

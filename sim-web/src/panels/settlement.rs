@@ -6,7 +6,7 @@ use super::{fmt_num, series_color};
 use crate::app::DashApp;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Plot};
-use sim_core::metrics::{ProgramSummary, RunSummary};
+use sim_core::{ProgramSummary, RunSummary};
 
 /// Money as `$1,234` or `-$1,234`.
 pub fn fmt_money(x: f64) -> String {
@@ -173,11 +173,11 @@ mod tests {
 
     #[test]
     fn the_table_reads_a_real_runs_program_fields() {
-        let scn = sim_core::scenario::load_scenario(
+        let scn = sim_core::load_scenario(
             sim_core::data::scenario("default.toml").expect("shipped"),
             "default.toml",
-            &[sim_core::scenario::parse_override("end=2022-09-01").expect("override")],
-            &sim_core::scenario::NoFiles,
+            &[sim_core::parse_override("end=2022-09-01").expect("override")],
+            &sim_core::NoFiles,
         )
         .expect("valid");
         let mut sim = sim_core::Sim::new(&scn, 3);

@@ -8,12 +8,12 @@ use crate::platform::now_ms;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
-use sim_core::grid::AlertLevel;
-use sim_core::programs::book::Response;
-use sim_core::programs::judge::hhmm;
-use sim_core::programs::{ProgramSpec, Status};
-use sim_core::scenario::{NoFiles, ValidScenario, load_scenario};
-use sim_core::time::Date;
+use sim_core::AlertLevel;
+use sim_core::Date;
+use sim_core::Response;
+use sim_core::hhmm;
+use sim_core::{NoFiles, ValidScenario, load_scenario};
+use sim_core::{ProgramSpec, Status};
 
 /// The evening walked through.
 pub const DAY: &str = "2022-09-06";
@@ -126,7 +126,7 @@ pub fn explain_program(spec: &ProgramSpec) -> String {
 }
 
 fn day() -> Option<Date> {
-    sim_core::time::parse_date(DAY).ok()
+    sim_core::parse_date(DAY).ok()
 }
 
 fn covers_day(scn: &ValidScenario) -> bool {
@@ -228,7 +228,7 @@ impl TeachState {
                 }
                 let started = s.active_programs - p.active_programs;
                 let ended = p.active_programs - s.active_programs;
-                for k in 0..ps.ids.len().min(sim_core::programs::MAX_PROGRAMS) {
+                for k in 0..ps.ids.len().min(sim_core::MAX_PROGRAMS) {
                     if started.contains(k) {
                         self.push(
                             time.clone(),
@@ -488,7 +488,7 @@ fn evening_plot(ui: &mut egui::Ui, job: &RunJob) {
     let dt = job.dt_h;
     // The afternoon and evening of the day, x in hours of the day.
     let from = steps.iter().position(|s| s.time.date.to_string() == DAY && s.time.minute_of_day >= 12 * 60);
-    let day: &[sim_core::metrics::StepRecord] = match from {
+    let day: &[sim_core::StepRecord] = match from {
         Some(a) => {
             let b = steps[a..].iter().position(|s| s.time.date.to_string() != DAY).map_or(steps.len(), |k| a + k);
             &steps[a..b]
@@ -496,7 +496,7 @@ fn evening_plot(ui: &mut egui::Ui, job: &RunJob) {
         None => &[],
     };
     let h0 = day.first().map_or(12.0, |s| f64::from(s.time.minute_of_day) / 60.0);
-    let pts = |f: fn(&sim_core::metrics::StepRecord) -> f64| -> PlotPoints<'static> {
+    let pts = |f: fn(&sim_core::StepRecord) -> f64| -> PlotPoints<'static> {
         day.iter().enumerate().map(|(i, s)| [h0 + i as f64 * dt, f(s) / 1000.0]).collect()
     };
     let now_h = job.sim.snapshot().time.get(11..16).and_then(|t| {

@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 use sim_core::Sim;
-use sim_core::scenario::{NoFiles, load_scenario};
+use sim_core::{NoFiles, load_scenario};
 use std::fmt::Write;
 
 /// The seed every scenario is pinned at.
