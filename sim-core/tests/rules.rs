@@ -7,12 +7,53 @@ use sim_core::programs::judge::{Request, Status, judge_calendar};
 use sim_core::programs::rules::{GeneratorRefusal, check_generator_use};
 use sim_core::programs::{Trigger, book::Device};
 use sim_core::scenario::{CustomerClass, MeterType, NoFiles, ServiceType, load_scenario, parse_override};
-use sim_core::time::{parse_date, parse_hhmm, parse_local_datetime};
+use sim_core::time::{LocalTime, parse_date, parse_hhmm, parse_local_datetime};
 
 fn book_with(sets: &[&str]) -> ProgramBook {
     let text = "schema_version = 1\nname = \"t\"\nstart = \"2022-09-01\"\nend = \"2022-09-01\"\n[weather]\nmodel = \"stochastic\"\n";
     let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
     load_scenario(text, "t.toml", &o, &NoFiles).expect("valid").book().clone()
+}
+
+/// The errors of a scenario with overrides, as (path, message).
+fn book_errors(sets: &[&str]) -> Vec<(String, String)> {
+    let text = "schema_version = 1\nname = \"t\"\nstart = \"2022-09-01\"\nend = \"2022-09-01\"\n[weather]\nmodel = \"stochastic\"\n";
+    let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
+    let errs = load_scenario(text, "t.toml", &o, &NoFiles).expect_err("refused");
+    errs.0.into_iter().map(|e| (e.path, e.message)).collect()
+}
+
+#[test]
+fn program_times_are_read_once_and_a_bad_one_is_refused_at_its_field() {
+    let book = book_with(&["programs.TOU-BIP.operator.preferred_start=\"17:30\""]);
+    assert_eq!(book.programs["TOU-BIP"].operator.preferred_start.minutes(), 17 * 60 + 30);
+    let not_a_time = |t: &str| format!("`{t}` is not a time of day: expected HH:MM");
+    assert_eq!(
+        book_errors(&["programs.CBP-E.notice.by=\"9:00\""]),
+        [("programs.CBP-E.notice.by".to_string(), not_a_time("9:00"))]
+    );
+    assert_eq!(
+        book_errors(&["programs.TOU-BIP.windows=[{start=\"16:00\",end=\"24:01\"}]"]),
+        [("programs.TOU-BIP.windows[0].end".to_string(), not_a_time("24:01"))]
+    );
+    // A notice field of another kind is refused, not ignored.
+    let e = book_errors(&["programs.CBP-E.notice.minutes=30"]);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].0, "programs.CBP-E.notice");
+    assert!(e[0].1.contains("unknown field `minutes`"), "{e:?}");
+}
+
+#[test]
+fn a_program_that_does_not_read_is_reported_once_not_again_by_the_programs_naming_it() {
+    // TOU-BIP is named in other programs' dual-participation and migration lists.
+    let e = book_errors(&["programs.TOU-BIP.operator.preferred_end=\"late\""]);
+    assert_eq!(
+        e,
+        [(
+            "programs.TOU-BIP.operator.preferred_end".to_string(),
+            "`late` is not a time of day: expected HH:MM".to_string()
+        )]
+    );
 }
 
 /// "PROGRAM YYYY-MM-DD HH:MM-HH:MM TRIGGER [@YYYY-MM-DDTHH:MM]"
@@ -556,7 +597,7 @@ fn an_override_that_switches_the_kind_of_a_rule_replaces_it_whole() {
     assert_eq!(book.programs["CBP-E"].notice, Notice::Minutes { minutes: 30 });
     // The same kind merges field by field.
     let book = book_with(&["programs.CBP-E.notice={kind=\"day_ahead\",by=\"15:00\"}"]);
-    assert_eq!(book.programs["CBP-E"].notice, Notice::DayAhead { by: "15:00".into() });
+    assert_eq!(book.programs["CBP-E"].notice, Notice::DayAhead { by: LocalTime::hm(15, 0) });
     // And the rule is applied: 30 minutes' notice on the day is now enough.
     let book = book_with(&["programs.CBP-E.notice={kind=\"minutes\",minutes=30}"]);
     let (s, r) = verdict(&book, &["CBP-E 2022-09-06 17:00-19:00 EEA1 @2022-09-06T16:30".into()]);

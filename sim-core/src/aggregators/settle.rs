@@ -12,7 +12,7 @@ use crate::settlement::baseline::compute;
 use crate::settlement::money::CapacityBasis;
 use crate::settlement::settle::overlap;
 use crate::settlement::{SettlementAcc, SettlementRow};
-use crate::time::{Clock, Date, date_of_day, parse_hhmm};
+use crate::time::{Clock, Date, date_of_day};
 use crate::weather::Weather;
 use bevy_ecs::prelude::*;
 use std::collections::BTreeMap;
@@ -23,7 +23,7 @@ pub fn market_system(world: &mut World) {
     let clock = world.resource::<Clock>().clone();
     let Some(scn) = world.get_resource::<ScenarioRef>().cloned() else { return };
     let s = scn.0.scenario();
-    let Ok(decide) = parse_hhmm(&s.market.decision_time) else { return };
+    let decide = s.market.decision_time.minutes();
     let now = clock.now;
     if !(now.minute_of_day <= decide && decide < now.minute_of_day + clock.step_minutes) {
         return;

@@ -3,6 +3,7 @@
 use crate::dist::Dist;
 use crate::grid::AlertLevel;
 use crate::scenario::{CustomerClass, MeterType, ServiceType};
+use crate::time::LocalTime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -123,27 +124,109 @@ pub struct Window {
     #[serde(default)]
     pub months: Vec<u32>,
     /// Start, local `HH:MM`.
-    pub start: String,
+    pub start: LocalTime,
     /// End, local `HH:MM`.
-    pub end: String,
+    pub end: LocalTime,
 }
 
 /// How much notice an event needs.
+///
+/// Read through [`NoticeFields`] (a plain table, so an error in `by` is reported at `notice.by`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(try_from = "NoticeFields", into = "NoticeFields")]
 pub enum Notice {
     /// No advance notice needed (automatic or courtesy notice only).
     None,
     /// Notice on the day before, no later than `by` (local `HH:MM`).
     DayAhead {
         /// Latest time of day on the previous day.
-        by: String,
+        by: LocalTime,
     },
     /// At least `minutes` before the event starts (day-of).
     Minutes {
         /// Minimum lead time.
         minutes: u32,
     },
+}
+
+/// The kinds of [`Notice`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// [`Notice::None`].
+    None,
+    /// [`Notice::DayAhead`].
+    DayAhead,
+    /// [`Notice::Minutes`].
+    Minutes,
+}
+
+/// A notice table as written: `{ kind = "none" }`, `{ kind = "day_ahead", by = "HH:MM" }` or
+/// `{ kind = "minutes", minutes = N }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeFields {
+    /// Which notice.
+    pub kind: NoticeKind,
+    /// Latest time of day on the previous day (`day_ahead` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<LocalTime>,
+    /// Minimum lead time (`minutes` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+}
+
+/// A notice table whose fields do not fit its kind.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NoticeError {
+    /// A field the kind needs is missing.
+    #[error("missing field `{field}` (kind = \"{kind}\" needs it)")]
+    Missing {
+        /// The kind.
+        kind: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// A field the kind does not take.
+    #[error("unknown field `{field}` for kind = \"{kind}\"")]
+    NotForKind {
+        /// The kind.
+        kind: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+}
+
+impl TryFrom<NoticeFields> for Notice {
+    type Error = NoticeError;
+    fn try_from(f: NoticeFields) -> Result<Self, NoticeError> {
+        let (kind, needs) = match f.kind {
+            NoticeKind::None => ("none", None),
+            NoticeKind::DayAhead => ("day_ahead", Some("by")),
+            NoticeKind::Minutes => ("minutes", Some("minutes")),
+        };
+        for (field, given) in [("by", f.by.is_some()), ("minutes", f.minutes.is_some())] {
+            if given && needs != Some(field) {
+                return Err(NoticeError::NotForKind { kind, field });
+            }
+        }
+        let missing = |field| NoticeError::Missing { kind, field };
+        Ok(match f.kind {
+            NoticeKind::None => Notice::None,
+            NoticeKind::DayAhead => Notice::DayAhead { by: f.by.ok_or_else(|| missing("by"))? },
+            NoticeKind::Minutes => Notice::Minutes { minutes: f.minutes.ok_or_else(|| missing("minutes"))? },
+        })
+    }
+}
+
+impl From<Notice> for NoticeFields {
+    fn from(n: Notice) -> Self {
+        match n {
+            Notice::None => Self { kind: NoticeKind::None, by: None, minutes: None },
+            Notice::DayAhead { by } => Self { kind: NoticeKind::DayAhead, by: Some(by), minutes: None },
+            Notice::Minutes { minutes } => Self { kind: NoticeKind::Minutes, by: None, minutes: Some(minutes) },
+        }
+    }
 }
 
 /// A device a program needs or installs.
@@ -393,20 +476,20 @@ pub struct OperatorPolicy {
     pub forecast_high_above_c: Option<f64>,
     /// Preferred event start (local `HH:MM`), within the program's window.
     #[serde(default = "pref_start")]
-    pub preferred_start: String,
+    pub preferred_start: LocalTime,
     /// Preferred event end (local `HH:MM`).
     #[serde(default = "pref_end")]
-    pub preferred_end: String,
+    pub preferred_end: LocalTime,
 }
 
 fn yes() -> bool {
     true
 }
-fn pref_start() -> String {
-    "16:00".into()
+fn pref_start() -> LocalTime {
+    LocalTime::hm(16, 0)
 }
-fn pref_end() -> String {
-    "21:00".into()
+fn pref_end() -> LocalTime {
+    LocalTime::hm(21, 0)
 }
 
 impl Default for OperatorPolicy {

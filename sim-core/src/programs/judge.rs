@@ -6,7 +6,7 @@
 
 use super::book::{DayRule, Notice, ProgramBook, ProgramSpec, Trigger};
 use super::rules::{HOURS_CAP_TOLERANCE_H, fits_hours_cap};
-use crate::time::{Date, DayType, day_number, day_type, parse_hhmm};
+use crate::time::{Date, DayType, day_number, day_type};
 use std::collections::BTreeMap;
 
 /// A request to call an event.
@@ -189,26 +189,22 @@ pub struct CompiledRules {
     pub day_ahead_by: Option<u32>,
     /// Notice: minimum lead, minutes.
     pub lead_minutes: u32,
-    /// The operator's preferred event span, minutes after local midnight (validation has checked
-    /// that both parse).
+    /// The operator's preferred event span, minutes after local midnight.
     pub preferred: (u32, u32),
 }
 
 impl CompiledRules {
-    /// Parses a spec's times (validated specs always parse; bad text falls back to no window).
+    /// A spec's rules in the form the judge and the operator read them (its times were parsed when
+    /// the book was read).
     pub fn of(spec: &ProgramSpec) -> Self {
-        let windows = spec
-            .windows
-            .iter()
-            .filter_map(|w| Some((w.months.clone(), parse_hhmm(&w.start).ok()?, parse_hhmm(&w.end).ok()?)))
-            .collect();
+        let windows = spec.windows.iter().map(|w| (w.months.clone(), w.start.minutes(), w.end.minutes())).collect();
         let (day_ahead_by, lead_minutes) = match &spec.notice {
             Notice::None => (None, 0),
-            Notice::DayAhead { by } => (parse_hhmm(by).ok(), 0),
+            Notice::DayAhead { by } => (Some(by.minutes()), 0),
             Notice::Minutes { minutes } => (None, *minutes),
         };
         let pol = &spec.operator;
-        let preferred = (parse_hhmm(&pol.preferred_start).unwrap_or(0), parse_hhmm(&pol.preferred_end).unwrap_or(0));
+        let preferred = (pol.preferred_start.minutes(), pol.preferred_end.minutes());
         Self { windows, day_ahead_by, lead_minutes, preferred }
     }
 

@@ -1,9 +1,8 @@
 //! Building the book a scenario runs with: the default (or named) book, deep-merged with the
 //! scenario's `[programs.<ID>]` overrides, deserialised and checked.
 
-use super::book::{Notice, ProgramBook, ProgramSpec, Response, merge_tables};
+use super::book::{ProgramBook, ProgramSpec, Response, merge_tables};
 use crate::scenario::Seg;
-use crate::time::parse_hhmm;
 
 type Errs = Vec<(Vec<Seg>, String)>;
 
@@ -21,6 +20,8 @@ pub(crate) fn build_book(base_text: &str, base_name: &str, overrides: &toml::Tab
     merge_tables(&mut table, overrides);
     let mut book = ProgramBook::default();
     let mut errs = vec![];
+    // Programs that did not read: references to them are not reported again as unknown.
+    let mut unread = std::collections::BTreeSet::new();
     for (id, v) in table {
         let path = |rest: Vec<Seg>| {
             let mut p = vec![k("programs"), Seg::Key(id.clone())];
@@ -35,6 +36,7 @@ pub(crate) fn build_book(base_text: &str, base_name: &str, overrides: &toml::Tab
                 book.programs.insert(id.clone(), spec);
             }
             Err(e) => {
+                unread.insert(id.clone());
                 let segs: Vec<Seg> = e
                     .path()
                     .iter()
@@ -56,7 +58,7 @@ pub(crate) fn build_book(base_text: &str, base_name: &str, overrides: &toml::Tab
     }
     for (id, spec) in &book.programs {
         for (i, d) in spec.migration_conflicts.iter().enumerate() {
-            if !book.programs.contains_key(d) {
+            if !book.programs.contains_key(d) && !unread.contains(d) {
                 errs.push((
                     vec![k("programs"), Seg::Key(id.clone()), k("migration_conflicts"), Seg::Index(i)],
                     format!("unknown program `{d}`"),
@@ -64,7 +66,7 @@ pub(crate) fn build_book(base_text: &str, base_name: &str, overrides: &toml::Tab
             }
         }
         for (i, d) in spec.dual_participation.iter().enumerate() {
-            if !book.programs.contains_key(d) {
+            if !book.programs.contains_key(d) && !unread.contains(d) {
                 errs.push((
                     vec![k("programs"), Seg::Key(id.clone()), k("dual_participation"), Seg::Index(i)],
                     format!("unknown program `{d}`"),
@@ -87,12 +89,8 @@ fn check_program(p: &ProgramSpec) -> Errs {
     }
     for (i, w) in p.windows.iter().enumerate() {
         let at = |f: &str| vec![k("windows"), Seg::Index(i), k(f)];
-        let s = parse_hhmm(&w.start).map_err(|m| push(at("start"), &m)).ok();
-        let en = parse_hhmm(&w.end).map_err(|m| push(at("end"), &m)).ok();
-        if let (Some(s), Some(en)) = (s, en) {
-            if en <= s {
-                push(at("end"), &format!("window end {} must be after start {}", w.end, w.start));
-            }
+        if w.end <= w.start {
+            push(at("end"), &format!("window end {} must be after start {}", w.end, w.start));
         }
         if w.months.iter().any(|m| !(1..=12).contains(m)) {
             push(at("months"), &"expected months 1-12");
@@ -114,11 +112,6 @@ fn check_program(p: &ProgramSpec) -> Errs {
     if let (Some(a), Some(b)) = (p.min_event_hours, p.max_event_hours) {
         if a > b {
             push(vec![k("min_event_hours")], &"expected min_event_hours <= max_event_hours");
-        }
-    }
-    if let Notice::DayAhead { by } = &p.notice {
-        if let Err(m) = parse_hhmm(by) {
-            push(vec![k("notice"), k("by")], &m);
         }
     }
     let el = &p.eligibility;
@@ -274,12 +267,6 @@ fn check_program(p: &ProgramSpec) -> Errs {
             if !unit(v) {
                 push(vec![k("money"), k(f)], &format!("{v}: expected a share 0 to 1"));
             }
-        }
-    }
-    let o = &p.operator;
-    for (f, v) in [("preferred_start", &o.preferred_start), ("preferred_end", &o.preferred_end)] {
-        if let Err(m) = parse_hhmm(v) {
-            push(vec![k("operator"), k(f)], &m);
         }
     }
     e

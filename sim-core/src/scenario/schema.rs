@@ -5,6 +5,7 @@
 
 use crate::dist::{Dist, DistSpec, Shares};
 use crate::programs::DispatchEntry;
+use crate::time::LocalTime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -216,7 +217,7 @@ impl Default for AuthorizationConfig {
 pub struct MarketConfig {
     /// When bids for tomorrow are submitted and cleared (local `HH:MM`).
     #[serde(default = "mk_time")]
-    pub decision_time: String,
+    pub decision_time: LocalTime,
     /// Hours bid: [first, end) local hours.
     #[serde(default = "mk_hours")]
     pub bid_hours: [u32; 2],
@@ -228,8 +229,8 @@ pub struct MarketConfig {
     pub price_cap_usd_per_mwh: f64,
 }
 
-fn mk_time() -> String {
-    "10:00".into()
+fn mk_time() -> LocalTime {
+    LocalTime::hm(10, 0)
 }
 fn mk_hours() -> [u32; 2] {
     [16, 21]

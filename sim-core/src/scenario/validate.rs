@@ -506,9 +506,6 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         );
     }
     let mk = &s.market;
-    if let Err(m) = parse_hhmm(&mk.decision_time) {
-        c.push(vec![k("market"), k("decision_time")], m);
-    }
     if !(mk.bid_hours[0] < mk.bid_hours[1] && mk.bid_hours[1] <= 24) {
         c.push(vec![k("market"), k("bid_hours")], "expected [first, end) hours with first < end <= 24");
     }

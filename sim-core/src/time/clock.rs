@@ -76,6 +76,53 @@ pub fn parse_hhmm(s: &str) -> Result<u32, TimeError> {
     Ok(h * 60 + m)
 }
 
+/// A time of day in local prevailing time, 00:00 to 24:00, held as minutes after midnight.
+///
+/// Scenario and book fields of this type read and write `HH:MM` text; a value that is not a time
+/// is refused while the file is read, so nothing later parses time text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LocalTime(u32);
+
+impl LocalTime {
+    /// The time `h:m` (const, for defaults); `h:m` must be 00:00 to 24:00.
+    pub const fn hm(h: u32, m: u32) -> Self {
+        assert!(m < 60 && (h < 24 || (h == 24 && m == 0)), "not a time of day");
+        Self(h * 60 + m)
+    }
+
+    /// Minutes after local midnight (0 to 1440).
+    pub const fn minutes(self) -> u32 {
+        self.0
+    }
+}
+
+impl std::str::FromStr for LocalTime {
+    type Err = TimeError;
+    fn from_str(s: &str) -> Result<Self, TimeError> {
+        parse_hhmm(s).map(Self)
+    }
+}
+
+impl TryFrom<String> for LocalTime {
+    type Error = TimeError;
+    fn try_from(s: String) -> Result<Self, TimeError> {
+        s.parse()
+    }
+}
+
+impl From<LocalTime> for String {
+    fn from(t: LocalTime) -> String {
+        t.to_string()
+    }
+}
+
+impl std::fmt::Display for LocalTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
 /// Parses a local date and time `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM` to (date, minute of day).
 pub fn parse_local_datetime(s: &str) -> Result<(Date, u32), TimeError> {
     let bad = || TimeError::NotALocalDateTime(s.to_string());
@@ -238,6 +285,18 @@ mod tests {
 
     fn pacific() -> TimeZone {
         TimeZone::posix(PACIFIC_POSIX_TZ).expect("valid rule")
+    }
+
+    #[test]
+    fn a_local_time_reads_and_writes_hh_mm_from_midnight_to_24_00() {
+        for (text, minutes) in [("00:00", 0), ("09:05", 545), ("17:17", 1037), ("24:00", 1440)] {
+            let t: LocalTime = text.parse().unwrap();
+            assert_eq!((t.minutes(), t.to_string()), (minutes, text.to_string()));
+        }
+        for bad in ["9:00", "24:01", "12:60", "noon", ""] {
+            assert!(matches!(bad.parse::<LocalTime>(), Err(TimeError::NotATime(t)) if t == bad), "{bad}");
+        }
+        assert_eq!(LocalTime::hm(16, 0), "16:00".parse().unwrap());
     }
 
     #[test]
