@@ -60,14 +60,13 @@ pub use scenario::{
 };
 
 // Dates and times on the utility's clock.
-pub use time::{Date, TimeError, date_of_day, day_number, parse_date};
+pub use time::{Date, TimeError, date_of_day, day_number, hhmm, parse_date};
 
 // Seeds of the runs of a batch.
 pub use rng::seed_for;
 
 // Programs: the book, dispatch calendars and the rules engine's verdicts.
 pub use programs::book::{DEFAULT_BOOK, Response};
-pub use programs::judge::hhmm;
 pub use programs::{
     EventRow, MAX_PROGRAMS, ProgramBook, ProgramSpec, Request, Status, Trigger, events_csv, judge_calendar,
     parse_dispatch_file,

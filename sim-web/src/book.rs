@@ -6,8 +6,7 @@
 //! name suffixes, the known values of enumerations): a field added to the book later shows up in
 //! the editor by itself.
 
-use sim_core::ProgramSpec;
-use sim_core::{Override, ValidScenario};
+use sim_core::{Override, ProgramSpec, ValidScenario};
 use std::collections::BTreeMap;
 
 /// The comments of one program in the book's text.

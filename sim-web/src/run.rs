@@ -2,10 +2,7 @@
 //! beside the recorded steps (segment views over time, the summary when done).
 
 use crate::platform::now_ms;
-use sim_core::RunSummary;
-use sim_core::Sim;
-use sim_core::ValidScenario;
-use sim_core::{SegmentView, segment_views};
+use sim_core::{RunSummary, SegmentView, Sim, ValidScenario, segment_views};
 
 /// Steps between two samples of the segment views (the customers panel's time series).
 const SEGMENT_SAMPLE_STEPS: u64 = 3;

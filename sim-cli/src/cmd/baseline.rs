@@ -5,15 +5,13 @@
 //!     [--exclude-dates D1,D2,...] [--cap C] [--method NAME]
 //! ```
 //! prints `hour_start,unadjusted_kw,adjustment,baseline_kw,actual_kw,reduction_kw`, one row for
-//! each event hour H1..H2-1. The method is in `sim_core::baseline`; the meter format
-//! in `sim_core::baseline`.
+//! each event hour H1..H2-1. The method and the meter format are in `sim_core::baseline`.
 
 use crate::Failure;
 use anyhow::Context;
 use clap::Args;
-use sim_core::baseline::parse_meter;
 use sim_core::baseline::{
-    BaselineError, BaselineMethod, DEFAULT_METHOD, PRESET_NAMES, check_hour_range, compute, to_csv,
+    BaselineError, BaselineMethod, DEFAULT_METHOD, PRESET_NAMES, check_hour_range, compute, parse_meter, to_csv,
 };
 use sim_core::{Date, parse_date};
 use std::io::Write;

@@ -5,9 +5,7 @@ use crate::files::{self, write_atomic};
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sim_core::AlertLevel;
-use sim_core::RunSummary;
-use sim_core::Sim;
+use sim_core::{AlertLevel, RunSummary, Sim};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -6,7 +6,7 @@
 
 use super::book::{DayRule, Notice, ProgramBook, ProgramSpec, Trigger};
 use super::rules::{HOURS_CAP_TOLERANCE_H, fits_hours_cap};
-use crate::time::{Date, DayType, day_number, day_type};
+use crate::time::{Date, DayType, day_number, day_type, hhmm};
 use std::collections::BTreeMap;
 
 /// A request to call an event.
@@ -217,10 +217,6 @@ impl CompiledRules {
     }
 }
 
-/// `HH:MM` text of a minute of the day.
-pub fn hhmm(m: u32) -> String {
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
 
 fn num(x: f64) -> String {
     if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }

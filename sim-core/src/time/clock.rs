@@ -76,6 +76,11 @@ pub fn parse_hhmm(s: &str) -> Result<u32, TimeError> {
     Ok(h * 60 + m)
 }
 
+/// `HH:MM` text of a minute of the day (the inverse of [`parse_hhmm`]).
+pub fn hhmm(m: u32) -> String {
+    LocalTime(m).to_string()
+}
+
 /// A time of day in local prevailing time, 00:00 to 24:00, held as minutes after midnight.
 ///
 /// Scenario and book fields of this type read and write `HH:MM` text; a value that is not a time

@@ -6,8 +6,7 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints};
-use sim_core::AlertLevel;
-use sim_core::RunSummary;
+use sim_core::{AlertLevel, RunSummary};
 
 /// Indoor temperature above which homes count as uncomfortable, °C.
 pub const COMFORT_LIMIT_C: f64 = 26.0;

@@ -9,8 +9,7 @@
 use crate::app::DashApp;
 use crate::book::{BookNotes, Edits};
 use eframe::egui::{self, Color32, RichText};
-use sim_core::AlertLevel;
-use sim_core::Trigger;
+use sim_core::{AlertLevel, Trigger};
 
 /// The editor's selection.
 #[derive(Clone, Debug, Default)]

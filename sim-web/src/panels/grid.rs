@@ -7,9 +7,7 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{HLine, Legend, Line, LineStyle, Plot, PlotPoints};
-use sim_core::AlertLevel;
-use sim_core::StepRecord;
-use sim_core::hhmm;
+use sim_core::{AlertLevel, StepRecord, hhmm};
 
 /// The Grid panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {

@@ -13,8 +13,7 @@ pub mod teach;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32};
 use egui_plot::{PlotUi, Span};
-use sim_core::AlertLevel;
-use sim_core::StepRecord;
+use sim_core::{AlertLevel, StepRecord};
 
 /// Colour of an alert level's band (translucent) and label.
 pub fn alert_color(l: AlertLevel) -> Color32 {

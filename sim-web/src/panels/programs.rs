@@ -6,8 +6,7 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{FilledArea, Legend, Plot};
-use sim_core::Status;
-use sim_core::hhmm;
+use sim_core::{Status, hhmm};
 
 /// Which rows of the events table to show.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,12 +8,7 @@ use crate::platform::now_ms;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
-use sim_core::AlertLevel;
-use sim_core::Date;
-use sim_core::Response;
-use sim_core::hhmm;
-use sim_core::{NoFiles, ValidScenario, load_scenario};
-use sim_core::{ProgramSpec, Status};
+use sim_core::{AlertLevel, Date, NoFiles, ProgramSpec, Response, Status, ValidScenario, hhmm, load_scenario};
 
 /// The evening walked through.
 pub const DAY: &str = "2022-09-06";

@@ -8,8 +8,7 @@
 //! the same commit (`PINS_UPDATE=1 cargo test -p pins` rewrites it) and says why in its message.
 
 use sha2::{Digest, Sha256};
-use sim_core::Sim;
-use sim_core::{NoFiles, load_scenario};
+use sim_core::{NoFiles, Sim, load_scenario};
 use std::fmt::Write;
 
 /// The seed every scenario is pinned at.
