@@ -100,7 +100,7 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[b
     world.insert_resource(clock);
     world.insert_resource(AcControl::default());
     world.insert_resource(Coupling(grid));
-    world.insert_resource(NoiseKey { pumps: rng.stream("pumps"), behaviour: rng.stream("behaviour") });
+    world.insert_resource(NoiseKey::new(&rng, &programs.ids));
     world.insert_resource(PopulationLoad::default());
     world.insert_resource(crate::devices::LoadSums::default());
     world.insert_resource(crate::devices::LoadShapes::default());

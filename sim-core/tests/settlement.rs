@@ -86,9 +86,11 @@ fn cbp_capacity_is_paid_with_no_events_and_reduced_for_poor_performance() {
     };
     // Delivering 20% of the nomination earns no capacity payment (below the 50% floor): only energy.
     assert!((cap(&bad) - energy(&bad)).abs() < 1e-3 * cap(&bad).max(1.0), "{} vs {}", cap(&bad), energy(&bad));
-    // Delivering most of it (90% on average) earns nearly the full capacity payment, never more.
+    // Delivering most of it earns most of the capacity payment, never more: a customer's performance
+    // drawn from the book's normal(0.9, 0.25) earns a capacity factor of 0.85 on average (1 at 75%
+    // of the nomination or more, falling to 0 at 50%), and automation only raises it.
     let capacity = cap(&good) - energy(&good);
-    assert!(capacity <= nominated * (1.0 + 1e-9) && capacity > 0.95 * nominated, "{capacity} of {nominated}");
+    assert!(capacity <= nominated * (1.0 + 1e-9) && capacity > 0.8 * nominated, "{capacity} of {nominated}");
 }
 
 #[test]

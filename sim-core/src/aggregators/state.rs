@@ -208,10 +208,51 @@ pub struct Aggregators {
     pub migrations: BTreeMap<String, f64>,
     /// Whether the DRPs act (false in the counterfactual twin and the warm-up).
     pub live: bool,
-    key: Option<StreamKey>,
+    keys: Option<DrpStreams>,
     entities: BTreeMap<u32, Entity>,
     last_day: i64,
     pub(crate) last_market_day: i64,
+}
+
+/// The named random streams of the DRPs' decisions: one key per decision, and per DRP where the
+/// decision is the DRP's, so no two decisions share a draw and adding a DRP moves no other's draws.
+#[derive(Clone, Debug)]
+struct DrpStreams {
+    /// Whether a candidate is already served when the run starts, per DRP: counter (customer, 0).
+    initial: Vec<StreamKey>,
+    /// Whether a candidate is recruited today, per DRP: counter (customer, day).
+    recruit: Vec<StreamKey>,
+    /// Online or paper authorization: counter (customer, day of the request).
+    channel: StreamKey,
+    /// Whether the authorization is shared with the DRP's partner: counter (customer, day).
+    partner_share: StreamKey,
+    /// The customer's nomination share: counter (customer, day).
+    nomination: StreamKey,
+    /// Whether the customer revokes today: counter (customer, day).
+    revocation: StreamKey,
+}
+
+impl DrpStreams {
+    fn new(rng: &SimRng, drps: &[crate::scenario::DrpConfig]) -> Self {
+        let root = rng.stream("drps");
+        let per_drp = |label: &str| drps.iter().map(|d| root.derive(label).derive(&d.name)).collect();
+        Self {
+            initial: per_drp("initial-customers"),
+            recruit: per_drp("recruit"),
+            channel: root.derive("authorization-channel"),
+            partner_share: root.derive("partner-share"),
+            nomination: root.derive("nomination-share"),
+            revocation: root.derive("revocation"),
+        }
+    }
+
+    fn channel(&self, cfg: &crate::scenario::DrpConfig, id: u32, day: i64) -> AuthChannel {
+        if self.channel.uniform(u64::from(id), day as u64) < cfg.online_share {
+            AuthChannel::Online
+        } else {
+            AuthChannel::Paper
+        }
+    }
 }
 
 fn monthly_to_daily(p: f64) -> f64 {
@@ -257,7 +298,7 @@ pub fn init_aggregators(
     if s.drps.is_empty() {
         return (agg, MeterHistory::default());
     }
-    agg.key = Some(rng.stream("drps"));
+    agg.keys = Some(DrpStreams::new(rng, &s.drps));
     // Candidates: customers eligible for each DRP's program, with their acquisition rates.
     let mut q = world.query::<(
         &Customer,
@@ -335,7 +376,7 @@ pub fn init_aggregators(
         });
     }
     // Customers already served when the run starts (their authorizations granted before it).
-    let key = agg.key.unwrap_or(rng.stream("drps"));
+    let Some(keys) = agg.keys.clone() else { return (agg, history) };
     let run_start = day_number(scn.first_day());
     for (i, d) in s.drps.iter().enumerate() {
         if agg.drps[i].ready_day > run_start - 1 || d.initial_share <= 0.0 {
@@ -343,12 +384,13 @@ pub fn init_aggregators(
         }
         let cands = agg.drps[i].candidates.clone();
         for (id, _) in cands {
-            if agg.by_customer.contains_key(&id) || key.uniform(u64::from(id), 1_000_000 + i as u64) >= d.initial_share
-            {
+            if agg.by_customer.contains_key(&id) || keys.initial[i].uniform(u64::from(id), 0) >= d.initial_share {
                 continue;
             }
             let live_day = run_start - 1;
-            link(&mut agg, world, scn, &key, i, id, live_day - 1, live_day, &slot_of);
+            let channel = keys.channel(d, id, live_day - 1);
+            let request = AuthRequest { drp: i, customer: id, day: live_day - 1, live_day, channel };
+            link(&mut agg, world, scn, &keys, request, &slot_of);
         }
     }
     for k in 0..agg.links.len() {
@@ -358,24 +400,31 @@ pub fn init_aggregators(
     (agg, history)
 }
 
-/// Files a link (request) for customer `id` with DRP `d`.
-#[allow(clippy::too_many_arguments)]
+/// A customer's authorization request to a DRP.
+#[derive(Clone, Copy, Debug)]
+struct AuthRequest {
+    drp: usize,
+    customer: u32,
+    /// Day the request is filed.
+    day: i64,
+    /// Day the authorization is processed and the customer joins the resource.
+    live_day: i64,
+    channel: AuthChannel,
+}
+
+/// Files a link (request) for a customer with a DRP.
 fn link(
     agg: &mut Aggregators,
     world: &mut World,
     scn: &ValidScenario,
-    key: &StreamKey,
-    d: usize,
-    id: u32,
-    today: i64,
-    live_day: i64,
+    keys: &DrpStreams,
+    r: AuthRequest,
     slots: &BTreeMap<u32, u32>,
 ) {
+    let AuthRequest { drp: d, customer: id, day: today, live_day, channel } = r;
     let cfg = &scn.scenario().drps[d];
-    let u_channel = key.uniform(u64::from(id), 2_000_000 + today as u64);
-    let u_share = key.uniform(u64::from(id), 3_000_000 + today as u64);
-    let u_nom = key.uniform(u64::from(id), 4_000_000 + today as u64);
-    let channel = if u_channel < cfg.online_share { AuthChannel::Online } else { AuthChannel::Paper };
+    let u_share = keys.partner_share.uniform(u64::from(id), today as u64);
+    let u_nom = keys.nomination.uniform(u64::from(id), today as u64);
     let (weight, reducible) = agg.entities.get(&id).and_then(|e| world.get_entity(*e).ok()).map_or((0.0, 0.0), |e| {
         let c_kw = e.get::<Customer>().map_or(0.0, |c| c.max_demand_kw);
         let w = e.get::<Weight>().map_or(0.0, |w| w.0);
@@ -508,7 +557,7 @@ pub fn drp_daily_system(world: &mut World) {
 pub struct ScenarioRef(pub std::sync::Arc<ValidScenario>);
 
 fn daily(agg: &mut Aggregators, world: &mut World, scn: &ValidScenario, day: i64) {
-    let Some(key) = agg.key else { return };
+    let Some(keys) = agg.keys.clone() else { return };
     let s = scn.scenario();
     // Revoked yesterday: out of the resource from today.
     for l in agg.links.clone() {
@@ -529,7 +578,7 @@ fn daily(agg: &mut Aggregators, world: &mut World, scn: &ValidScenario, day: i64
         let l = &agg.links[k];
         if l.live_day <= day
             && l.revoked_day.is_none()
-            && key.uniform(u64::from(l.customer), 5_000_000 + day as u64) < p_revoke
+            && keys.revocation.uniform(u64::from(l.customer), day as u64) < p_revoke
         {
             let (id, d, ch) = (l.customer, l.drp, l.channel);
             agg.links[k].revoked_day = Some(day);
@@ -555,11 +604,14 @@ fn daily(agg: &mut Aggregators, world: &mut World, scn: &ValidScenario, day: i64
             if rate <= 0.0 || agg.by_customer.contains_key(&id) {
                 continue;
             }
-            if key.uniform(u64::from(id), 6_000_000 + (day as u64) * 16 + d as u64) < monthly_to_daily(rate) {
-                let u = key.uniform(u64::from(id), 2_000_000 + day as u64);
-                let cfg = &s.drps[d];
-                let days = if u < cfg.online_share { s.authorization.online_days } else { s.authorization.paper_days };
-                link(agg, world, scn, &key, d, id, day, day + i64::from(days.max(1)), &slots);
+            if keys.recruit[d].uniform(u64::from(id), day as u64) < monthly_to_daily(rate) {
+                let channel = keys.channel(&s.drps[d], id, day);
+                let days = match channel {
+                    AuthChannel::Online => s.authorization.online_days,
+                    AuthChannel::Paper => s.authorization.paper_days,
+                };
+                let live_day = day + i64::from(days.max(1));
+                link(agg, world, scn, &keys, AuthRequest { drp: d, customer: id, day, live_day, channel }, &slots);
             }
         }
     }
@@ -682,4 +734,35 @@ struct AuthorizationCsvRow<'a> {
     event: &'static str,
     channel: &'static str,
     partner: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::DrpConfig;
+
+    fn drp(name: &str) -> DrpConfig {
+        let text = crate::data::scenario("third-party-2022.toml").expect("shipped");
+        let scn = crate::scenario::load_scenario(text, "third-party-2022.toml", &[], &crate::scenario::NoFiles)
+            .expect("valid");
+        let mut d = scn.scenario().drps[0].clone();
+        d.name = name.into();
+        d
+    }
+
+    #[test]
+    fn each_drp_decision_draws_from_its_own_named_stream() {
+        let rng = SimRng::new(2022);
+        let k = DrpStreams::new(&rng, &[drp("A"), drp("B")]);
+        let keys = [k.initial[0], k.initial[1], k.recruit[0], k.recruit[1], k.channel, k.partner_share, k.nomination, k.revocation];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(a.uniform(7, 19_000), b.uniform(7, 19_000), "two decisions share a draw");
+            }
+        }
+        // A DRP's draws depend on its name, not on its place in the list or on the others.
+        let alone = DrpStreams::new(&rng, &[drp("B")]);
+        assert_eq!(alone.recruit[0], k.recruit[1]);
+        assert_eq!(alone.initial[0], k.initial[1]);
+    }
 }

@@ -46,8 +46,28 @@ pub struct Coupling(pub bool);
 pub struct NoiseKey {
     /// Pump schedules.
     pub pumps: StreamKey,
-    /// Customer behaviour in events (opt-outs, overrides, participation).
-    pub behaviour: StreamKey,
+    /// Thermostat overrides during an event, per program: counter (customer, UTC second).
+    pub overrides: [StreamKey; crate::programs::MAX_PROGRAMS],
+    /// The yes/no choice a customer makes when an event starts (opt out, participate, comply):
+    /// counter (customer, event).
+    pub event_choice: StreamKey,
+    /// The share a customer delivers in an event (voluntary share, nomination performance):
+    /// counter (customer, event).
+    pub event_share: StreamKey,
+}
+
+impl NoiseKey {
+    /// The keys of a run with generator `rng` and programs `ids` (in index order).
+    pub fn new(rng: &crate::rng::SimRng, ids: &[String]) -> Self {
+        let behaviour = rng.stream("behaviour");
+        let overrides = behaviour.derive("thermostat-override");
+        Self {
+            pumps: rng.stream("pumps"),
+            overrides: std::array::from_fn(|p| overrides.derive(ids.get(p).map_or("", String::as_str))),
+            event_choice: behaviour.derive("event-choice"),
+            event_share: behaviour.derive("event-share"),
+        }
+    }
 }
 
 /// Weighted sums of this step's meters, filled by the Act systems.

@@ -400,7 +400,7 @@ fn respond(item: ResponseItem<'_>, ctx: &Ctx<'_>, stats: &mut ProgramStats, rest
                 if on && !en.overridden.contains(p) {
                     let f = rules::fatigue(en.consecutive_days, bh.fatigue_per_day);
                     let chance = rules::override_chance(*override_prob_per_hour, f, automation(en, bh), dt);
-                    let u = key.behaviour.uniform(id, now.utc_s as u64 ^ ((p as u64) << 56));
+                    let u = key.overrides[p].uniform(id, now.utc_s as u64);
                     match rules::thermostat_offset_c(*setpoint_offset_c, chance, u) {
                         Some(o) => offset += o,
                         None => {
@@ -531,7 +531,8 @@ fn on_event_start(
         en.participating.remove(p);
         en.compliant.remove(p);
         let ev = ps.active_event[p] as u64;
-        let u = |k: u64| key.behaviour.uniform(id, ev.wrapping_mul(8).wrapping_add(k));
+        let choice = key.event_choice.uniform(id, ev);
+        let share = || key.event_share.uniform(id, ev);
         let spec = &ps.specs[p];
         if !matches!(spec.response, Response::RealTimePrice { .. }) {
             stats.notifications[p][usize::from(en.channel).min(3)] += weight;
@@ -540,24 +541,24 @@ fn on_event_start(
             Response::AcCycling { plans, opt_out_prob, .. } => {
                 let allowed = plans.get(usize::from(en.plan)).and_then(|pl| pl.opt_outs_per_year);
                 let chance = rules::opt_out_chance(*opt_out_prob, f, r, en.opt_outs_used, allowed);
-                if chance > 0.0 && u(0) < chance {
+                if chance > 0.0 && choice < chance {
                     en.opted_out.insert(p);
                     en.opt_outs_used = en.opt_outs_used.saturating_add(1);
                     stats.opt_outs[p] += weight;
                 }
             }
             Response::Voluntary { participation, reduction_share } => {
-                if u(0) < rules::participation_chance(*participation, f, en.auto_dr, bh.auto_dr_reliability) {
+                if choice < rules::participation_chance(*participation, f, en.auto_dr, bh.auto_dr_reliability) {
                     en.participating.insert(p);
-                    en.voluntary_share = reduction_share.sample(&mut small_rng(u(1)));
+                    en.voluntary_share = reduction_share.sample(&mut small_rng(share()));
                 }
             }
             Response::Nomination { performance, .. } => {
-                let drawn = performance.sample(&mut small_rng(u(1)));
+                let drawn = performance.sample(&mut small_rng(share()));
                 en.performance = rules::nomination_performance(drawn, en.auto_dr, bh.auto_dr_reliability);
             }
             Response::FirmServiceLevel { non_compliance, .. } => {
-                if rules::fsl_complies(u(0), *non_compliance, f, r) {
+                if rules::fsl_complies(choice, *non_compliance, f, r) {
                     en.compliant.insert(p);
                 }
             }
