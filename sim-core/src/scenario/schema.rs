@@ -1064,15 +1064,16 @@ pub struct DeviceShares {
     /// Backup generator size as a share of maximum demand.
     #[serde(default = "gen_size")]
     pub generator_size_share: Dist,
-    /// Share with battery storage.
-    #[serde(default)]
-    pub battery: f64,
-    /// Battery energy, kWh.
-    #[serde(default = "battery_kwh")]
-    pub battery_kwh: Dist,
-    /// Battery power, kW.
-    #[serde(default = "battery_kw")]
-    pub battery_kw: Dist,
+    /// Battery storage is not modelled: these fields are read only to be refused with a clear
+    /// error (a setting that changes nothing must not be accepted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery: Option<toml::Value>,
+    /// Refused with `battery`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery_kwh: Option<toml::Value>,
+    /// Refused with `battery`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub battery_kw: Option<toml::Value>,
     /// Share with automated demand response controls (EMS / Auto-DR).
     #[serde(default)]
     pub auto_dr: f64,
@@ -1090,9 +1091,9 @@ impl Default for DeviceShares {
             backup_generator: 0.0,
             generator_fossil_share: 0.0,
             generator_size_share: gen_size(),
-            battery: 0.0,
-            battery_kwh: battery_kwh(),
-            battery_kw: battery_kw(),
+            battery: None,
+            battery_kwh: None,
+            battery_kw: None,
             auto_dr: 0.0,
             pump_control: 0.0,
         }
@@ -1101,12 +1102,6 @@ impl Default for DeviceShares {
 
 fn gen_size() -> Dist {
     Dist::Fixed(0.5)
-}
-fn battery_kwh() -> Dist {
-    Dist::Fixed(13.5)
-}
-fn battery_kw() -> Dist {
-    Dist::Fixed(5.0)
 }
 
 /// First-order thermal model of a building and its central A/C (DOMAIN.md §6: COP about 3.5,

@@ -588,15 +588,20 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
         ("cycling_switch", dv.cycling_switch),
         ("backup_generator", dv.backup_generator),
         ("generator_fossil_share", dv.generator_fossil_share),
-        ("battery", dv.battery),
         ("auto_dr", dv.auto_dr),
         ("pump_control", dv.pump_control),
     ] {
         c.range(p2("devices", f), v, 0.0, 1.0);
     }
     c.dist(p2("devices", "generator_size_share"), &dv.generator_size_share, 0.0, 5.0);
-    c.dist(p2("devices", "battery_kwh"), &dv.battery_kwh, 0.0, 1e6);
-    c.dist(p2("devices", "battery_kw"), &dv.battery_kw, 0.0, 1e6);
+    for (f, v) in [("battery", &dv.battery), ("battery_kwh", &dv.battery_kwh), ("battery_kw", &dv.battery_kw)] {
+        if v.is_some() {
+            c.push(
+                p2("devices", f),
+                "battery storage is not modelled (no customer would charge or discharge): remove this field",
+            );
+        }
+    }
     match &seg.max_demand_kw {
         Some(d) => c.dist(p("max_demand_kw"), d, 0.0, 1e6),
         None if matches!(seg.class, CustomerClass::Commercial | CustomerClass::Industrial) => c.push(
