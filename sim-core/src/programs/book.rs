@@ -601,6 +601,41 @@ pub enum RunBy {
     Aggregator,
 }
 
+impl ProgramSpec {
+    /// The window that applies in a month: `None` if the program has no windows (any time of
+    /// day), `Some(None)` if none of its windows covers the month. Minutes after local midnight.
+    pub fn window_for(&self, month: u32) -> Option<Option<(u32, u32)>> {
+        if self.windows.is_empty() {
+            return None;
+        }
+        let w = self.windows.iter().find(|w| w.months.is_empty() || w.months.contains(&month));
+        Some(w.map(|w| (w.start.minutes(), w.end.minutes())))
+    }
+
+    /// A day-ahead notice's latest time on the previous day, minutes after local midnight.
+    pub fn day_ahead_by(&self) -> Option<u32> {
+        match &self.notice {
+            Notice::DayAhead { by } => Some(by.minutes()),
+            Notice::None | Notice::Minutes { .. } => None,
+        }
+    }
+
+    /// The least notice an event needs, minutes (0 for day-ahead and no-notice programs).
+    pub fn lead_minutes(&self) -> u32 {
+        match &self.notice {
+            Notice::Minutes { minutes } => *minutes,
+            Notice::None | Notice::DayAhead { .. } => 0,
+        }
+    }
+}
+
+impl OperatorPolicy {
+    /// The preferred event span, minutes after local midnight.
+    pub fn preferred(&self) -> (u32, u32) {
+        (self.preferred_start.minutes(), self.preferred_end.minutes())
+    }
+}
+
 /// A baseline method named by preset or written out in full.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]

@@ -4,7 +4,7 @@
 //! refused whole (never trimmed) with a reason naming the rule and its value; refused requests do
 //! not count toward caps. Months and years are calendar ones, by event date.
 
-use super::book::{DayRule, Notice, ProgramBook, ProgramSpec, Trigger};
+use super::book::{DayRule, ProgramBook, ProgramSpec, Trigger};
 use super::rules::{HOURS_CAP_TOLERANCE_H, fits_hours_cap};
 use crate::time::{Date, DayType, day_number, day_type, hhmm};
 use std::collections::BTreeMap;
@@ -180,54 +180,16 @@ pub enum Refusal {
     },
 }
 
-/// A program's rules with times parsed (built once from a validated spec).
-#[derive(Clone, Debug, PartialEq)]
-pub struct CompiledRules {
-    /// Windows: (months, start minute, end minute); empty months = all.
-    pub windows: Vec<(Vec<u32>, u32, u32)>,
-    /// Notice: day-ahead latest minute on the previous day.
-    pub day_ahead_by: Option<u32>,
-    /// Notice: minimum lead, minutes.
-    pub lead_minutes: u32,
-    /// The operator's preferred event span, minutes after local midnight.
-    pub preferred: (u32, u32),
-}
-
-impl CompiledRules {
-    /// A spec's rules in the form the judge and the operator read them (its times were parsed when
-    /// the book was read).
-    pub fn of(spec: &ProgramSpec) -> Self {
-        let windows = spec.windows.iter().map(|w| (w.months.clone(), w.start.minutes(), w.end.minutes())).collect();
-        let (day_ahead_by, lead_minutes) = match &spec.notice {
-            Notice::None => (None, 0),
-            Notice::DayAhead { by } => (Some(by.minutes()), 0),
-            Notice::Minutes { minutes } => (None, *minutes),
-        };
-        let pol = &spec.operator;
-        let preferred = (pol.preferred_start.minutes(), pol.preferred_end.minutes());
-        Self { windows, day_ahead_by, lead_minutes, preferred }
-    }
-
-    /// The window that applies in a month, if the program has windows.
-    pub fn window_for(&self, month: u32) -> Option<Option<(u32, u32)>> {
-        if self.windows.is_empty() {
-            return None;
-        }
-        Some(self.windows.iter().find(|(m, _, _)| m.is_empty() || m.contains(&month)).map(|(_, s, e)| (*s, *e)))
-    }
-}
-
-
 fn num(x: f64) -> String {
     if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") }
 }
 
 /// The latest notice time a rule allows for an event (the default `issued`).
-pub fn default_issued(rules: &CompiledRules, date: Date, start_min: u32) -> (Date, u32) {
-    if let Some(by) = rules.day_ahead_by {
+pub fn default_issued(spec: &ProgramSpec, date: Date, start_min: u32) -> (Date, u32) {
+    if let Some(by) = spec.day_ahead_by() {
         return (date.yesterday().unwrap_or(date), by);
     }
-    let lead = rules.lead_minutes;
+    let lead = spec.lead_minutes();
     if lead <= start_min {
         (date, start_min - lead)
     } else {
@@ -264,15 +226,13 @@ type CapFilter<'a> = &'a dyn Fn(&&Called) -> bool;
 #[derive(Clone, Debug)]
 pub struct Judge {
     book: ProgramBook,
-    compiled: BTreeMap<String, CompiledRules>,
     called: BTreeMap<String, Vec<Called>>,
 }
 
 impl Judge {
     /// A judge for a book, with nothing called yet.
     pub fn new(book: &ProgramBook) -> Self {
-        let compiled = book.programs.iter().map(|(k, v)| (k.clone(), CompiledRules::of(v))).collect();
-        Self { book: book.clone(), compiled, called: BTreeMap::new() }
+        Self { book: book.clone(), called: BTreeMap::new() }
     }
 
     /// The book being applied.
@@ -299,13 +259,13 @@ impl Judge {
 
     /// Judges one request; a called one counts toward later caps.
     pub fn judge(&mut self, req: &Request) -> EventRow {
-        let (issued, verdict) = match (self.book.programs.get(&req.program), self.compiled.get(&req.program)) {
-            (Some(spec), Some(rules)) => {
-                let issued = req.issued.unwrap_or_else(|| default_issued(rules, req.date, req.start_min));
-                let v = self.check(spec, rules, req, issued);
+        let (issued, verdict) = match self.book.programs.get(&req.program) {
+            Some(spec) => {
+                let issued = req.issued.unwrap_or_else(|| default_issued(spec, req.date, req.start_min));
+                let v = self.check(spec, req, issued);
                 (issued, v)
             }
-            _ => ((req.date, req.start_min), Err(Refusal::UnknownProgram(req.program.clone()))),
+            None => ((req.date, req.start_min), Err(Refusal::UnknownProgram(req.program.clone()))),
         };
         match verdict {
             Ok(()) => {
@@ -321,13 +281,7 @@ impl Judge {
         }
     }
 
-    fn check(
-        &self,
-        spec: &ProgramSpec,
-        rules: &CompiledRules,
-        req: &Request,
-        issued: (Date, u32),
-    ) -> Result<(), Refusal> {
+    fn check(&self, spec: &ProgramSpec, req: &Request, issued: (Date, u32)) -> Result<(), Refusal> {
         if !spec.enabled {
             return Err(Refusal::Disabled);
         }
@@ -348,7 +302,7 @@ impl Judge {
                 DayType::Holiday => return Err(Refusal::Holiday(req.date)),
             }
         }
-        match rules.window_for(month) {
+        match spec.window_for(month) {
             None => {}
             Some(None) => return Err(Refusal::NoWindowInMonth(month)),
             Some(Some((ws, we))) => {
@@ -372,14 +326,14 @@ impl Judge {
         if minutes_between(issued, start) < 0 {
             return Err(Refusal::IssuedAfterStart);
         }
-        if let Some(by) = rules.day_ahead_by {
+        if let Some(by) = spec.day_ahead_by() {
             let latest = (req.date.yesterday().unwrap_or(req.date), by);
             if minutes_between(issued, latest) < 0 {
                 return Err(Refusal::NeedsDayAhead(by));
             }
         }
-        if minutes_between(issued, start) < i64::from(rules.lead_minutes) {
-            return Err(Refusal::NeedsLead(rules.lead_minutes));
+        if minutes_between(issued, start) < i64::from(spec.lead_minutes()) {
+            return Err(Refusal::NeedsLead(spec.lead_minutes()));
         }
         let history = self.called.get(&req.program).map(Vec::as_slice).unwrap_or(&[]);
         if let Some(c) =

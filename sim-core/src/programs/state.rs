@@ -3,7 +3,7 @@
 
 use super::book::{ProgramBook, ProgramSpec, Response, Trigger};
 use super::eligibility::OrderInForce;
-use super::judge::{CompiledRules, EventRow, Judge, Request, Status, sort_requests};
+use super::judge::{EventRow, Judge, Request, Status, sort_requests};
 use super::load::MAX_PROGRAMS;
 use super::set::ProgramSet;
 use crate::scenario::ValidScenario;
@@ -41,8 +41,6 @@ pub struct ProgramState {
     pub ids: Vec<String>,
     /// Program specs in index order.
     pub specs: Vec<std::sync::Arc<ProgramSpec>>,
-    /// Compiled rules in index order.
-    pub rules: Vec<CompiledRules>,
     pub(crate) judge: Judge,
     /// The events table: every request judged so far.
     pub rows: Vec<EventRow>,
@@ -89,7 +87,6 @@ impl ProgramState {
         let ids: Vec<String> = book.programs.keys().cloned().collect();
         let specs: Vec<std::sync::Arc<ProgramSpec>> =
             book.programs.values().cloned().map(std::sync::Arc::new).collect();
-        let rules = specs.iter().map(|s| CompiledRules::of(s)).collect();
         let mut next_bit = 1u32;
         let plan_bits = specs
             .iter()
@@ -108,7 +105,6 @@ impl ProgramState {
         let mut st = Self {
             ids,
             specs,
-            rules,
             judge: Judge::new(book),
             rows: vec![],
             events: vec![],

@@ -139,7 +139,7 @@ fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &We
         if !pol.enabled || !spec.enabled || spec.triggers.is_empty() {
             continue;
         }
-        let pref = ps.rules[p].preferred;
+        let pref = pol.preferred();
         // Day-ahead calls, decided at the grid's day-ahead assessment.
         if grid.is_day_ahead_step(now.minute_of_day, step) {
             let Ok(tomorrow) = now.date.tomorrow() else {
@@ -178,7 +178,7 @@ fn operator(ps: &mut ProgramState, clock: &Clock, grid: &GridState, weather: &We
             let scheduled = ps.events.iter().any(|e| e.program == p && e.date == now.date && e.end_utc > now.utc_s);
             if grid.alert >= floor && ps.last_auto_day[p] != now.day && !scheduled {
                 ps.last_auto_day[p] = now.day;
-                let lead = ps.rules[p].lead_minutes;
+                let lead = spec.lead_minutes();
                 let earliest = (now.minute_of_day + lead).div_ceil(step) * step;
                 if let Some(trigger) =
                     candidates_from(grid.alert, floor).into_iter().find(|t| spec.triggers.contains(t))
@@ -212,7 +212,7 @@ fn event_span(
 ) -> Option<(u32, u32)> {
     let spec = &ps.specs[p];
     let (mut s, mut e) = pref;
-    if let Some(Some((ws, we))) = ps.rules[p].window_for(u32::from(date.month() as u8)) {
+    if let Some(Some((ws, we))) = spec.window_for(u32::from(date.month() as u8)) {
         s = s.max(ws);
         e = e.min(we);
     }
