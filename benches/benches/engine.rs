@@ -9,7 +9,7 @@ fn engine(c: &mut Criterion) {
         b.iter(|| {
             let mut sim = Sim::new(&scn, 1);
             sim.run_steps(288);
-            sim.metrics().steps.len()
+            sim.steps().len()
         })
     });
     let mut sim = Sim::new(&scn, 1);

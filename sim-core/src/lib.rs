@@ -9,7 +9,7 @@
 //! let scn = load_scenario(data::default_scenario(), "default.toml", &[], &NoFiles).unwrap();
 //! let mut sim = Sim::new(&scn, 1);
 //! sim.run_steps(12);
-//! assert_eq!(sim.metrics().steps.len(), 12);
+//! assert_eq!(sim.steps().len(), 12);
 //! ```
 
 /// Declares the model's modules: private to the crate, or public with the `test-support` feature
@@ -76,9 +76,10 @@ pub use programs::{
 pub use aggregators::state::MarketRow;
 pub use aggregators::{Aggregators, DrpSummary};
 pub use grid::AlertLevel;
+pub use grid::IssuedAlert;
 pub use metrics::cca::EventNotice;
 pub use metrics::{Column, ColumnValues, ProgramSummary, RunSummary, StepRecord, Timeseries};
-pub use views::{SegmentView, segment_views};
+pub use views::{DrpView, GridView, MarketTotals, MarketView, ProgramsView, SegmentView, segment_views};
 
 /// Customer baselines from meter data (`drsim baseline`), the method settlement uses.
 pub mod baseline {

@@ -53,11 +53,6 @@ impl SimRng {
         Self { seed }
     }
 
-    /// The run's seed.
-    pub fn seed(&self) -> u64 {
-        self.seed
-    }
-
     fn label_key(&self, label: &str) -> u64 {
         mix64(self.seed ^ mix64(label_hash(label)))
     }
@@ -101,14 +96,6 @@ impl StreamKey {
     #[inline]
     pub fn uniform(&self, a: u64, b: u64) -> f64 {
         unit_f64(self.bits(a, b))
-    }
-
-    /// A standard normal draw for the counter pair (a, b) (Box-Muller on two uniforms, libm).
-    #[inline]
-    pub fn normal(&self, a: u64, b: u64) -> f64 {
-        let u1 = unit_f64(self.bits(a, b.wrapping_mul(2)));
-        let u2 = unit_f64(self.bits(a, b.wrapping_mul(2).wrapping_add(1)));
-        crate::dist::box_muller(u1, u2)
     }
 
     /// A derived key for a sub-purpose, e.g. one key per program.
@@ -173,10 +160,6 @@ mod tests {
         assert!((mean - 0.5).abs() < 0.005, "mean {mean}");
         assert_eq!(k.uniform(42, 9), k.uniform(42, 9));
         assert_ne!(k.uniform(42, 9), k.uniform(9, 42));
-        let z: Vec<f64> = (0..n).map(|i| k.normal(i, 5)).collect();
-        let m = z.iter().sum::<f64>() / n as f64;
-        let v = z.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n as f64;
-        assert!(m.abs() < 0.02 && (v - 1.0).abs() < 0.02, "mean {m} var {v}");
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::schedule::build_schedule;
 use crate::settlement::{SettlementAcc, SettlementRow, init_settlement, settle, settlement_csv};
 use crate::time::Clock;
 use crate::twin::{Twin, attribute, run_pair};
+use crate::views::{GridView, MarketView, ProgramsView};
 use crate::weather::{HISTORY_DAYS, Weather};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
@@ -292,34 +293,74 @@ impl Sim {
         self.seed
     }
 
-    /// Everything recorded so far.
-    pub fn metrics(&self) -> &Metrics {
-        self.world.resource::<Metrics>()
+    /// A resource of the run's world (for the crate's outputs and views).
+    pub(crate) fn res<R: bevy_ecs::resource::Resource>(&self) -> &R {
+        self.world.resource::<R>()
     }
 
-    /// The population segments.
-    pub fn segments(&self) -> &Segments {
-        self.world.resource::<Segments>()
-    }
-
-    /// The grid state, when the grid is modelled.
-    pub fn grid(&self) -> Option<&GridState> {
+    fn grid_state(&self) -> Option<&GridState> {
         self.world.get_resource::<GridState>()
     }
 
+    /// Every step recorded so far.
+    pub fn steps(&self) -> &[StepRecord] {
+        &self.res::<Metrics>().steps
+    }
+
+    /// The grid as the dashboard reads it, when the grid is modelled.
+    pub fn grid(&self) -> Option<GridView<'_>> {
+        self.grid_state().map(GridView::new)
+    }
+
+    /// The programs: ids, rules and the events table.
+    pub fn programs(&self) -> ProgramsView<'_> {
+        ProgramsView::new(self.res::<ProgramState>())
+    }
+
+    /// The third-party market: DRPs, market rows and authorizations.
+    pub fn market(&self) -> MarketView<'_> {
+        MarketView::new(self.res::<Aggregators>())
+    }
+
+    /// The population segments' names, in scenario order.
+    pub fn segment_names(&self) -> impl Iterator<Item = &str> {
+        self.res::<Segments>().list.iter().map(|s| s.name.as_str())
+    }
+
+    #[cfg(feature = "test-support")]
+    /// Everything recorded so far.
+    pub fn metrics(&self) -> &Metrics {
+        self.res::<Metrics>()
+    }
+
+    #[cfg(feature = "test-support")]
+    /// The population segments.
+    pub fn segments(&self) -> &Segments {
+        self.res::<Segments>()
+    }
+
+    #[cfg(feature = "test-support")]
     /// The weather.
     pub fn weather(&self) -> &Weather {
-        self.world.resource::<Weather>()
+        self.res::<Weather>()
     }
 
+    #[cfg(feature = "test-support")]
     /// Programs: book, events table, events in force.
-    pub fn programs(&self) -> &ProgramState {
-        self.world.resource::<ProgramState>()
+    pub fn program_state(&self) -> &ProgramState {
+        self.res::<ProgramState>()
     }
 
+    #[cfg(feature = "test-support")]
     /// Program statistics: enrolment, rejections, notifications.
     pub fn program_stats(&self) -> &ProgramStats {
-        self.world.resource::<ProgramStats>()
+        self.res::<ProgramStats>()
+    }
+
+    #[cfg(feature = "test-support")]
+    /// Third-party DRPs: links, authorization ledger, market rows.
+    pub fn aggregators(&self) -> &Aggregators {
+        self.res::<Aggregators>()
     }
 
     /// Whether the counterfactual twin runs alongside.
@@ -347,7 +388,7 @@ impl Sim {
 
     /// The events table as CSV (`program,date,start,end,trigger,issued,status,reason`).
     pub fn events_csv(&self) -> String {
-        events_csv(&self.programs().sorted_rows())
+        events_csv(&self.res::<ProgramState>().sorted_rows())
     }
 
     /// Settlement of every program's portfolios so far (events that have ended), then each DRP's.
@@ -358,10 +399,10 @@ impl Sim {
     /// Settlement rows: the programs' portfolios, then the DRPs' (already settled).
     fn settlement_with(&self, drps: &[DrpSettlement]) -> Vec<SettlementRow> {
         let mut rows = settle(
-            self.programs(),
+            self.res::<ProgramState>(),
             self.world.resource::<SettlementAcc>(),
             self.history.as_ref(),
-            self.segments(),
+            self.res::<Segments>(),
             self.clock(),
         );
         rows.extend(drps.iter().map(|d| d.row.clone()));
@@ -371,50 +412,45 @@ impl Sim {
     /// `settlement.csv` and `market.csv` from one settlement of the DRPs.
     pub fn settlement_and_market_csv(&self) -> (String, String) {
         let (drps, delivered) = self.drp_settlement();
-        (settlement_csv(&self.settlement_with(&drps)), market_csv(self.aggregators(), &delivered))
+        (settlement_csv(&self.settlement_with(&drps)), market_csv(self.res::<Aggregators>(), &delivered))
     }
 
     /// The DRPs' settlement, and delivered energy per (DRP, day, hour).
     pub fn drp_settlement(&self) -> (Vec<DrpSettlement>, crate::aggregators::Delivered) {
         let scn = &self.world.resource::<ScenarioRef>().0;
         settle_drps(
-            self.aggregators(),
+            self.res::<Aggregators>(),
             self.world.resource::<MeterHistory>(),
-            self.programs(),
+            self.res::<ProgramState>(),
             self.world.resource::<SettlementAcc>(),
             scn,
             self.clock(),
         )
     }
 
-    /// Third-party DRPs: links, authorization ledger, market rows.
-    pub fn aggregators(&self) -> &Aggregators {
-        self.world.resource::<Aggregators>()
-    }
-
     /// `authorizations.csv`: every grant, share and revocation.
     pub fn authorizations_csv(&self) -> String {
-        authorizations_csv(self.aggregators())
+        authorizations_csv(self.res::<Aggregators>())
     }
 
     /// `market.csv`: every DRP's bids, awards and deliveries by hour.
     pub fn market_csv(&self) -> String {
-        market_csv(self.aggregators(), &self.drp_settlement().1)
+        market_csv(self.res::<Aggregators>(), &self.drp_settlement().1)
     }
 
     /// The CCA operator's capacity-alert view at the latest step.
     pub fn capacity_alerts(&self) -> CapacityAlerts {
-        capacity_alerts(&self.metrics().steps, self.grid(), self.programs(), self.clock())
+        capacity_alerts(&self.res::<Metrics>().steps, self.grid_state(), self.res::<ProgramState>(), self.clock())
     }
 
     /// `alerts.csv`: status notices, day-ahead alerts and DR events.
     pub fn alerts_csv(&self) -> String {
-        alerts_csv(&self.metrics().steps, self.grid(), self.programs(), self.clock())
+        alerts_csv(&self.res::<Metrics>().steps, self.grid_state(), self.res::<ProgramState>(), self.clock())
     }
 
     /// `forecast.csv`: daily peaks beside the forecasts made the day before.
     pub fn forecast_csv(&self) -> String {
-        forecast_csv(&self.metrics().steps, self.grid())
+        forecast_csv(&self.res::<Metrics>().steps, self.grid_state())
     }
 
     /// `settlement.csv`: one row per program and segment.
@@ -423,7 +459,7 @@ impl Sim {
     }
 
     fn supplier_summary(&self) -> BTreeMap<String, crate::metrics::SupplierSummary> {
-        let names = &self.segments().suppliers;
+        let names = &self.res::<Segments>().suppliers;
         let served = self.world.resource::<SupplierEnergy>();
         let mut out: BTreeMap<String, crate::metrics::SupplierSummary> = BTreeMap::new();
         if let Some(mut q) = self.world.try_query::<(&Customer, &Weight, Option<&Enrolment>)>() {
@@ -451,25 +487,25 @@ impl Sim {
         };
         let acc = self.world.resource::<SettlementAcc>();
         let twin = self.twin.as_ref().and_then(|t| t.world.get_resource::<SettlementAcc>());
-        (0..self.programs().ids.len().min(MAX_PROGRAMS))
+        (0..self.res::<ProgramState>().ids.len().min(MAX_PROGRAMS))
             .map(|p| (sum(acc, p), twin.map_or(f64::NAN, |t| sum(t, p))))
             .collect()
     }
 
     /// The time series as CSV (one row a step, one reduction column per program).
     pub fn timeseries_csv(&self) -> String {
-        timeseries_csv(&self.metrics().steps, &self.programs().ids)
+        timeseries_csv(&self.res::<Metrics>().steps, &self.res::<ProgramState>().ids)
     }
 
     /// The time series as columns (what `timeseries.csv` and a batch's Parquet series hold).
     pub fn timeseries(&self) -> Timeseries {
-        Timeseries::of(&self.metrics().steps, &self.programs().ids)
+        Timeseries::of(&self.res::<Metrics>().steps, &self.res::<ProgramState>().ids)
     }
 
     /// The latest step's state.
     pub fn snapshot(&self) -> Snapshot {
         let c = self.clock();
-        let last: Option<&StepRecord> = self.metrics().steps.last();
+        let last: Option<&StepRecord> = self.res::<Metrics>().steps.last();
         Snapshot {
             step: c.step,
             steps_total: c.steps_total,
@@ -489,7 +525,7 @@ impl Sim {
         let drps = self.drp_settlement().0;
         let c = self.clock();
         let end = c.local(c.utc_of_step(c.step)).map(|s| s.rfc3339()).unwrap_or_default();
-        let issued = self.grid().map(|g| g.issued.as_slice()).unwrap_or(&[]);
+        let issued = self.grid_state().map(|g| g.issued.as_slice()).unwrap_or(&[]);
         let local = |utc: i64| c.local(utc).map(|s| s.rfc3339()).unwrap_or_default();
         let mut s = RunSummary::from_steps(
             &self.name,
@@ -497,15 +533,15 @@ impl Sim {
             c.step_minutes,
             self.agents,
             self.customers,
-            &self.metrics().steps,
+            &self.res::<Metrics>().steps,
             end,
             issued,
             &local,
         );
         s.add_programs(&ProgramReport {
-            programs: self.programs(),
-            stats: self.program_stats(),
-            steps: &self.metrics().steps,
+            programs: self.res::<ProgramState>(),
+            stats: self.res::<ProgramStats>(),
+            steps: &self.res::<Metrics>().steps,
             dt_h: c.dt_hours(),
             counterfactual: self.twin.is_some(),
             settlement: &self.settlement_with(&drps),
@@ -518,8 +554,12 @@ impl Sim {
                 s.drps.insert(cfg.name.clone(), r.summary.rounded());
             }
         }
-        s.migrations =
-            self.aggregators().migrations.iter().map(|(k, v)| (k.clone(), crate::metrics::round(*v, 3))).collect();
+        s.migrations = self
+            .res::<Aggregators>()
+            .migrations
+            .iter()
+            .map(|(k, v)| (k.clone(), crate::metrics::round(*v, 3)))
+            .collect();
         s.suppliers = self.supplier_summary();
         s
     }

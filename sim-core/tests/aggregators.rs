@@ -82,7 +82,7 @@ fn revocation_stops_bidding_and_settlement_for_that_customer_from_the_next_day()
     // Bids are for tomorrow: the first day's market (for Aug 30) already has no one left to offer.
     assert!(agg.market.iter().all(|r| r.day <= first), "{:?}", agg.market.first());
     // Their meters stay with the utility: they leave the DRP's resource.
-    let prog = sim.programs().index("DRAM@VoltPool").expect("program");
+    let prog = sim.program_state().index("DRAM@VoltPool").expect("program");
     let w = sim.world();
     let mut q = w.try_query::<&Enrolment>().expect("query");
     assert!(q.iter(w).all(|e| !e.enrolled.contains(prog)));
@@ -116,7 +116,7 @@ fn migration_disenrols_from_exactly_the_conflicting_programs() {
     let scn = scenario(&[]);
     let mut sim = Sim::new(&scn, 24);
     // Before any step: customers already served by VoltPool (DRAM) left the conflicting programs.
-    let ps = sim.programs().clone();
+    let ps = sim.program_state().clone();
     let conflicts: Vec<usize> = ps.specs[ps.index("DRAM@VoltPool").expect("p")]
         .migration_conflicts
         .iter()

@@ -25,7 +25,7 @@ fn run(scn: &ValidScenario, seed: u64) -> Sim {
 #[test]
 fn heatwave_2022_automatic_dispatch_follows_alerts_and_lowers_system_load() {
     let sim = run(&scenario("heatwave-2022.toml", &[]), 906);
-    let ps = sim.programs();
+    let ps = sim.program_state();
     let steps = &sim.metrics().steps;
     let called: Vec<_> = ps.events.iter().collect();
     assert!(called.len() >= 10, "only {} events called", called.len());
@@ -47,7 +47,7 @@ fn heatwave_2022_automatic_dispatch_follows_alerts_and_lowers_system_load() {
     }
     assert!(day_of >= 5, "{day_of} day-of calls");
     // The automatic operator never breaks a rule: re-judging its requests gives the same verdicts.
-    let rows = judge_calendar(sim.programs().judge_book(), ps.rows.iter().map(|r| r.request.clone()).collect());
+    let rows = judge_calendar(sim.program_state().judge_book(), ps.rows.iter().map(|r| r.request.clone()).collect());
     assert!(rows.iter().all(|r| r.status == Status::Called), "{:?}", rows.iter().find(|r| r.status != Status::Called));
     // Emergency programs are called on Sep 6, the EEA 3 day.
     for id in ["SDP", "TOU-BIP", "AP-I", "ELRP-A1"] {
@@ -108,7 +108,7 @@ fn enrolled_customers_are_eligible_and_combine_only_allowed_programs() {
     let mut sim = Sim::new(&scn, 11);
     let rates = sim.world().resource::<Segments>().rates.clone();
     let book = scn.book().clone();
-    let ids = sim.programs().ids.clone();
+    let ids = sim.program_state().ids.clone();
     let w = sim.world_mut();
     let mut q = w.query::<(
         &Customer,
@@ -162,7 +162,7 @@ fn a_scripted_sdp_event_cycles_air_conditioners_and_warms_homes() {
         ],
     );
     let mut sim = Sim::new(&scn, 4);
-    let sdp = sim.programs().index("SDP").expect("SDP");
+    let sdp = sim.program_state().index("SDP").expect("SDP");
     // At the end of the event, SDP customers' homes are warmer than their twins'.
     let t = sim.clock().utc_of_local(scn.first_day(), 18 * 60 + 55).expect("time");
     sim.run_until(t + 300);
@@ -204,7 +204,7 @@ fn ap_i_interrupts_pumps_and_tou_bip_customers_get_down_to_their_firm_service_le
     let mut sim = Sim::new(&scn, 8);
     let t = sim.clock().utc_of_local(scn.first_day(), 15 * 60).expect("time");
     sim.run_until(t + 300);
-    let ps = sim.programs().clone();
+    let ps = sim.program_state().clone();
     let (api, bip) = (ps.index("AP-I").expect("AP-I"), ps.index("TOU-BIP").expect("TOU-BIP"));
     let w = sim.world_mut();
     let mut q = w.query::<(&Enrolment, &Meter, Option<&Pump>, Option<&Building>)>();
@@ -347,7 +347,7 @@ fn between_events_real_time_price_customers_follow_every_price_also_when_enrolle
     // No events: only real-time prices (always on) move customers, from lists kept between events.
     let scn = scenario("default.toml", &["automatic_dispatch=false", "end=2022-09-03"]);
     let mut sim = Sim::new(&scn, 5);
-    let rtp = sim.programs().index("RTP").expect("RTP is in the book");
+    let rtp = sim.program_state().index("RTP").expect("RTP is in the book");
     // (customers in RTP, those whose facility does not hold this step's price factor, the factor)
     let follow = |sim: &mut Sim| {
         let f = sim.world().resource::<PriceSignals>().factor[rtp];

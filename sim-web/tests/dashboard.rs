@@ -149,8 +149,9 @@ fn the_market_panel_shows_the_drps_bids_awards_and_revenue() {
         let s = job.summary.as_ref().expect("finished");
         assert!(!s.drps.is_empty(), "the scenario has DRPs");
         let names: Vec<String> = s.drps.keys().cloned().collect();
-        let (bid, award, _) = sim_web::panels::market::market_totals(job.sim.aggregators())[0];
-        let first = &s.drps[&job.sim.aggregators().drps[0].name];
+        let market = job.sim.market();
+        let (bid, award) = (market.totals()[0].bid_mwh, market.totals()[0].award_mwh);
+        let first = &s.drps[&market.drps()[0].name];
         // The table's totals are the summary's (hourly MW over one-hour market intervals = MWh).
         assert!((bid - first.bid_mwh).abs() < 1e-3 * bid.max(1.0), "{bid} vs {}", first.bid_mwh);
         assert!((award - first.awarded_mwh).abs() < 1e-3 * award.max(1.0), "{award} vs {}", first.awarded_mwh);

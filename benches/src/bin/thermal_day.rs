@@ -60,7 +60,7 @@ fn main() -> ExitCode {
         sim.run_to_end();
         (sim, start.elapsed().as_secs_f64())
     });
-    let totals: Vec<f64> = sim.metrics().steps.iter().map(|s| s.customers_load_mw * 1000.0).collect();
+    let totals: Vec<f64> = sim.steps().iter().map(|s| s.customers_load_mw * 1000.0).collect();
     if totals.len() != STEPS {
         eprintln!("expected {STEPS} steps, the run recorded {}", totals.len());
         return ExitCode::from(1);

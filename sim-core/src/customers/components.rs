@@ -58,10 +58,6 @@ pub struct SegmentInfo {
     pub name: String,
     /// Class.
     pub class: CustomerClass,
-    /// Agents.
-    pub agents: u32,
-    /// Weight of each agent.
-    pub weight: f64,
     /// Residential non-A/C load shape by hour.
     pub base_shape: [f64; 24],
     /// Commercial and industrial schedule (those classes only).

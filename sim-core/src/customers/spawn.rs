@@ -62,8 +62,6 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng, ke
         segments.list.push(SegmentInfo {
             name: seg.name.clone(),
             class: seg.class,
-            agents: seg.agents,
-            weight,
             base_shape: seg.base_load.shape,
             building: matches!(seg.class, CustomerClass::Commercial | CustomerClass::Industrial).then(|| {
                 let p = seg.building.clone().unwrap_or_else(|| default_building(seg.class));

@@ -1,5 +1,11 @@
 //! Devices that use, shed or shift load: A/C with thermostat, home base load, commercial and
-//! industrial buildings, agricultural pumps, backup generators and batteries.
+//! industrial buildings, agricultural pumps and backup generators (battery storage is not
+//! modelled, and a scenario that sets it is refused).
+//!
+//! How an A/C answers a thermostat setpoint offset: the offset a customer keeps comes from
+//! [`crate::programs::rules::thermostat_offset_c`]; the room then follows the first-order envelope
+//! [`ac::next_temp`] (per unit, [`AirConditioner::next_temp_c`]) and the deadband thermostat in
+//! [`ac`], which the step kernels call.
 
 pub mod ac;
 pub mod building;

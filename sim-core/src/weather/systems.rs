@@ -23,7 +23,6 @@ pub struct Weather {
     /// Day number (days since 1970-01-01) of `days[0]`.
     first_day: i64,
     days: Vec<DailyTemps>,
-    heat_wave: Vec<bool>,
     /// Day-ahead forecast error of each day's high, °C.
     forecast_error_c: Vec<f64>,
     /// This step's outdoor temperature, °C.
@@ -38,15 +37,15 @@ impl Weather {
         let n = (day_number(scn.last) - day_number(first) + 3) as usize;
         let first_day = day_number(first);
         let mut frng = rng.fork("weather/forecast");
-        let (sd, source, mut days, heat_wave) = match &scn.scenario().weather {
+        let (sd, source, mut days) = match &scn.scenario().weather {
             WeatherConfig::Stochastic(cfg) => {
                 let g = generate_days(cfg, first, n, &mut rng.fork("weather"));
-                (cfg.forecast_error_sd_c, Source::Days, g.days, g.heat_wave)
+                (cfg.forecast_error_sd_c, Source::Days, g.days)
             }
             WeatherConfig::Replay(r) => {
                 let series = scn.weather_series.clone().unwrap_or_default();
                 let days = daily_extremes(&series, first_day, n, scn);
-                (r.forecast_error_sd_c, Source::Hourly(series), days, vec![false; n])
+                (r.forecast_error_sd_c, Source::Hourly(series), days)
             }
             WeatherConfig::Sine(s) => {
                 let d = DailyTemps { high_c: s.mean_c + s.amplitude_c, low_c: s.mean_c - s.amplitude_c };
@@ -54,7 +53,6 @@ impl Weather {
                     0.0,
                     Source::Sine { mean_c: s.mean_c, amplitude_c: s.amplitude_c, peak_hour: s.peak_hour },
                     vec![d; n],
-                    vec![false; n],
                 )
             }
         };
@@ -65,7 +63,7 @@ impl Weather {
             }
         }
         let forecast_error_c = (0..n).map(|_| sd * crate::dist::std_normal(&mut frng)).collect();
-        let mut w = Self { source, first_day, days, heat_wave, forecast_error_c, temp_c: 0.0 };
+        let mut w = Self { source, first_day, days, forecast_error_c, temp_c: 0.0 };
         w.temp_c = w.temp_at(&scn.clock.now);
         w
     }
@@ -74,12 +72,6 @@ impl Weather {
     pub fn day(&self, day: i64) -> Option<DailyTemps> {
         let i = day - self.first_day;
         (0..self.days.len() as i64).contains(&i).then(|| self.days[i as usize])
-    }
-
-    /// Whether a day is part of a generated heat wave.
-    pub fn is_heat_wave(&self, day: i64) -> bool {
-        let i = day - self.first_day;
-        (0..self.heat_wave.len() as i64).contains(&i) && self.heat_wave[i as usize]
     }
 
     /// The day-ahead forecast of a day's extremes (actual plus forecast error; lows err 60% as much).

@@ -41,7 +41,7 @@ pub struct Figures {
 impl Figures {
     /// The figures of a run (its summary and recorded steps).
     pub fn of(job: &RunJob, s: &RunSummary) -> Figures {
-        let steps = &job.sim.metrics().steps;
+        let steps = job.sim.steps();
         let eea = |l: AlertLevel| s.alert_hours_at_or_above.get(&l).copied().unwrap_or(0.0);
         Figures {
             peak_mw: s.peak_system_load_mw,
@@ -163,8 +163,8 @@ fn table(ui: &mut egui::Ui, a: &Figures, b: &Figures) {
 }
 
 fn overlay(ui: &mut egui::Ui, a: &RunJob, b: &RunJob) {
-    let sa = &a.sim.metrics().steps;
-    let sb = &b.sim.metrics().steps;
+    let sa = a.sim.steps();
+    let sb = b.sim.steps();
     let axis = TimeAxis::of(if sa.len() >= sb.len() { sa } else { sb });
     let total_h = a.sim.clock().steps_total as f64 * a.dt_h;
     let pts = |steps: &[sim_core::StepRecord], dt: f64| -> PlotPoints<'static> {

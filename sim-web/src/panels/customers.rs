@@ -22,9 +22,9 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
 }
 
 fn series_plot(ui: &mut egui::Ui, job: &RunJob, id: &str, unit: &str, height: f32, f: fn(&SegmentView) -> f64) {
-    let steps = &job.sim.metrics().steps;
+    let steps = job.sim.steps();
     let axis = TimeAxis::of(steps);
-    let names: Vec<String> = job.sim.segments().list.iter().map(|s| s.name.clone()).collect();
+    let names: Vec<String> = job.sim.segment_names().map(str::to_string).collect();
     let total_h = job.sim.clock().steps_total as f64 * job.dt_h;
     Plot::new(format!("customers-{id}"))
         .height(height)
@@ -50,7 +50,7 @@ fn series_plot(ui: &mut egui::Ui, job: &RunJob, id: &str, unit: &str, height: f3
 }
 
 fn engagement_plot(ui: &mut egui::Ui, job: &RunJob, height: f32) {
-    let steps = &job.sim.metrics().steps;
+    let steps = job.sim.steps();
     let axis = TimeAxis::of(steps);
     let total_h = job.sim.clock().steps_total as f64 * job.dt_h;
     let sum = |f: fn(&SegmentView) -> f64| -> PlotPoints<'static> {
@@ -74,7 +74,7 @@ fn latest_table(ui: &mut egui::Ui, job: &RunJob) {
     let Some((_, views)) = job.segments.last() else {
         return;
     };
-    let ids = &job.sim.programs().ids;
+    let ids = &job.sim.programs().ids();
     ui.heading("By segment, now");
     ui.label(RichText::new(format!("as of {}", job.sim.snapshot().time)).weak());
     egui::Grid::new("segments-now").striped(true).num_columns(10).show(ui, |ui| {
@@ -115,7 +115,7 @@ fn latest_table(ui: &mut egui::Ui, job: &RunJob) {
             let enrol: Vec<String> = v
                 .enrolled
                 .iter()
-                .zip(ids)
+                .zip(ids.iter())
                 .filter(|(n, _)| **n > 0.0)
                 .map(|(n, id)| format!("{id} {}", fmt_num(*n, 0)))
                 .collect();

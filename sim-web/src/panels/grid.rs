@@ -12,7 +12,7 @@ use sim_core::{AlertLevel, StepRecord, hhmm};
 /// The Grid panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
     super::with_main_run(app, ui, |ui, job| {
-        let steps = &job.sim.metrics().steps;
+        let steps = job.sim.steps();
         if steps.is_empty() {
             super::needs_run(ui);
             return;
@@ -81,14 +81,7 @@ fn margin_plot(ui: &mut egui::Ui, job: &RunJob, steps: &[StepRecord], height: f3
         .filter(|(_, s)| s.reserve_margin_pct.is_finite())
         .map(|(i, s)| [hours(i, dt), s.reserve_margin_pct])
         .collect();
-    let thresholds = job.sim.grid().map(|g| {
-        let a = &g.cfg.alerts;
-        [
-            (AlertLevel::Eea1, a.eea1_margin_pct),
-            (AlertLevel::Eea2, a.eea2_margin_pct),
-            (AlertLevel::Eea3, a.eea3_margin_pct),
-        ]
-    });
+    let thresholds = job.sim.grid().map(|g| g.alert_thresholds());
     let total_h = job.sim.clock().steps_total as f64 * dt;
     Plot::new("reserve-margin")
         .height(height.max(120.0))
@@ -120,9 +113,9 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
     egui::Frame::new().fill(bg).inner_margin(8.0).corner_radius(4.0).show(ui, |ui| {
         ui.label(RichText::new(format!("Status: {}", alert_words(snap.alert))).color(fg).strong().size(18.0));
         if let Some(g) = sim.grid() {
-            if g.rt.level != AlertLevel::None {
-                let since = sim.clock().local(g.rt.since_utc_s).map(|l| hhmm(l.minute_of_day)).unwrap_or_default();
-                ui.label(RichText::new(format!("{} declared at {since}", alert_words(g.rt.level))).color(fg));
+            if let Some((level, since_utc_s)) = g.declared() {
+                let since = sim.clock().local(since_utc_s).map(|l| hhmm(l.minute_of_day)).unwrap_or_default();
+                ui.label(RichText::new(format!("{} declared at {since}", alert_words(level))).color(fg));
             }
         }
     });
@@ -139,16 +132,16 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
         ui.end_row();
         if let Some(g) = sim.grid() {
             ui.label("Today's peak");
-            ui.label(format!("{} MW", fmt_num(g.today_peak_mw, 0)));
+            ui.label(format!("{} MW", fmt_num(g.today_peak_mw(), 0)));
             ui.end_row();
             ui.label("Next-day peak forecast");
-            ui.label(match g.next_day_peak_forecast {
+            ui.label(match g.next_day_peak_forecast() {
                 Some((day, mw)) => format!("{} MW ({})", fmt_num(mw, 0), sim_core::date_of_day(day)),
                 None => "not yet made (issued each afternoon)".into(),
             });
             ui.end_row();
             ui.label("Next-day lowest margin");
-            ui.label(match g.next_day_min_margin {
+            ui.label(match g.next_day_min_margin() {
                 Some((_, m)) => format!("{m:.1} % (forecast)"),
                 None => "–".into(),
             });

@@ -8,12 +8,12 @@ use crate::app::DashApp;
 use crate::run::RunJob;
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
-use sim_core::Aggregators;
+use sim_core::{DrpView, MarketRow, MarketTotals};
 
 /// The Market and aggregators panel.
 pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
     super::with_main_run(app, ui, |ui, job| {
-        if job.sim.metrics().steps.is_empty() {
+        if job.sim.steps().is_empty() {
             super::needs_run(ui);
             return;
         }
@@ -21,8 +21,9 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
             egui::ScrollArea::vertical().show(ui, |ui| super::grid::capacity_alerts(ui, job));
         });
         egui::CentralPanel::default().show(ui, |ui| {
-            let agg = job.sim.aggregators();
-            if agg.drps.is_empty() {
+            let market = job.sim.market();
+            let drps = market.drps();
+            if drps.is_empty() {
                 ui.add_space(20.0);
                 ui.label(
                     "This scenario has no third-party demand response providers. Open `third-party-2022.toml` \
@@ -32,62 +33,21 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
             }
             // Live authorizations by DRP and day, up to today (the table shows today's).
             let first = first_day(job);
-            let live = live_authorizations(agg, first, job.sim.clock().now.day);
+            let live = market.live_authorizations(first, job.sim.clock().now.day);
             egui::ScrollArea::vertical().show(ui, |ui| {
-                drp_table(ui, job, agg, &live);
+                drp_table(ui, job, &drps, &market.totals(), &live);
                 ui.add_space(8.0);
                 let h = (ui.available_height() / 3.0).max(170.0);
-                price_plot(ui, job, agg, h);
-                bids_plot(ui, job, agg, h);
-                authorizations_plot(ui, job, agg, &live, h);
+                price_plot(ui, job, market.rows(), h);
+                bids_plot(ui, job, &drps, market.rows(), h);
+                authorizations_plot(ui, job, &drps, &live, h);
             });
         });
     });
 }
 
-/// Per-DRP totals of the market rows so far: (bid MWh, awarded MWh, dispatched hours).
-pub fn market_totals(agg: &Aggregators) -> Vec<(f64, f64, u32)> {
-    let mut t = vec![(0.0, 0.0, 0); agg.drps.len()];
-    for r in &agg.market {
-        let x = &mut t[r.drp];
-        x.0 += r.bid_mw;
-        x.1 += r.award_mw;
-        x.2 += u32::from(r.dispatched);
-    }
-    t
-}
-
-/// Weighted customers with a live authorization per DRP and day, from the first day of the run
-/// to `last_day`: `out[drp][day - first_day]`.
-pub fn live_authorizations(agg: &Aggregators, first_day: i64, last_day: i64) -> Vec<Vec<f64>> {
-    let n = usize::try_from(last_day - first_day + 1).unwrap_or(0);
-    let mut diff = vec![vec![0.0; n + 1]; agg.drps.len()];
-    let idx = |d: i64| usize::try_from((d - first_day).max(0)).unwrap_or(0).min(n);
-    for l in &agg.links {
-        let end = l.revoked_day.map_or(last_day, |r| r.min(last_day));
-        if l.live_day > last_day || end < l.live_day {
-            continue;
-        }
-        diff[l.drp][idx(l.live_day)] += l.weight;
-        diff[l.drp][idx(end + 1)] -= l.weight;
-    }
-    diff.into_iter()
-        .map(|d| {
-            let mut acc = 0.0;
-            d[..n]
-                .iter()
-                .map(|x| {
-                    acc += x;
-                    acc
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn drp_table(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live: &[Vec<f64>]) {
+fn drp_table(ui: &mut egui::Ui, job: &RunJob, drps: &[DrpView], totals: &[MarketTotals], live: &[Vec<f64>]) {
     ui.heading("Demand response providers");
-    let totals = market_totals(agg);
     let summary = job.summary.as_ref();
     if summary.is_none() {
         ui.label(RichText::new("Delivered energy and money are settled when the run ends.").weak());
@@ -110,16 +70,20 @@ fn drp_table(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live: &[Vec<f64
             ui.label(RichText::new(h).strong());
         }
         ui.end_row();
-        for (d, drp) in agg.drps.iter().enumerate() {
+        for (d, drp) in drps.iter().enumerate() {
             let live_now = live[d].last().copied().unwrap_or(0.0);
             let s = summary.and_then(|s| s.drps.get(&drp.name));
             ui.label(RichText::new(&drp.name).color(series_color(d)).strong());
-            ui.label(s.map_or_else(|| job.sim.programs().ids[drp.program].clone(), |s| s.program.clone()));
+            ui.label(s.map_or_else(
+                || job.sim.programs().ids().get(drp.program).cloned().unwrap_or_default(),
+                |s| s.program.clone(),
+            ));
             let reg = sim_core::date_of_day(drp.ready_day);
             ui.label(if day >= drp.ready_day { reg.to_string() } else { format!("pending ({reg})") });
             ui.label(fmt_num(live_now, 0));
-            ui.label(fmt_num(totals[d].0, 1));
-            ui.label(fmt_num(totals[d].1, 1));
+            let t = totals.get(d).copied().unwrap_or_default();
+            ui.label(fmt_num(t.bid_mwh, 1));
+            ui.label(fmt_num(t.award_mwh, 1));
             let money = |f: fn(&sim_core::DrpSummary) -> f64| s.map_or("–".into(), |s| fmt_money(f(s)));
             ui.label(s.map_or("–".into(), |s| fmt_num(s.delivered_mwh, 1)));
             ui.label(s.map_or("–".into(), |s| fmt_num(s.shortfall_mwh, 1)));
@@ -161,22 +125,22 @@ pub fn by_day(points: impl Iterator<Item = (i64, [f64; 2])>) -> Vec<Vec<[f64; 2]
 
 /// Day number of the run's first recorded step.
 fn first_day(job: &RunJob) -> i64 {
-    job.sim.metrics().steps.first().map_or(job.sim.clock().now.day, |s| s.time.day)
+    job.sim.steps().first().map_or(job.sim.clock().now.day, |s| s.time.day)
 }
 
 fn axis_of(job: &RunJob) -> (TimeAxis, i64, f64, f64) {
-    let steps = &job.sim.metrics().steps;
+    let steps = job.sim.steps();
     let first = first_day(job);
     let start_min = steps.first().map_or(0.0, |s| f64::from(s.time.minute_of_day));
     let total_h = job.sim.clock().steps_total as f64 * job.dt_h;
     (TimeAxis::of(steps), first, start_min, total_h)
 }
 
-fn price_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
+fn price_plot(ui: &mut egui::Ui, job: &RunJob, rows: &[MarketRow], height: f32) {
     let (axis, first, start_min, total_h) = axis_of(job);
     // One clearing price and net load per market hour (every DRP's row of that hour carries them).
     let mut hours: std::collections::BTreeMap<(i64, u32), (f64, f64)> = std::collections::BTreeMap::new();
-    for r in &agg.market {
+    for r in rows {
         hours.insert((r.day, r.hour), (r.price, r.net_load_mw));
     }
     let price = by_day(hours.iter().map(|(&(d, h), &(p, _))| (d, [market_x(first, start_min, d, h), p])));
@@ -195,7 +159,7 @@ fn price_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
         });
 }
 
-fn bids_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
+fn bids_plot(ui: &mut egui::Ui, job: &RunJob, drps: &[DrpView], market: &[MarketRow], height: f32) {
     let (axis, first, start_min, total_h) = axis_of(job);
     ui.label(RichText::new("Bids and awards by DRP, MW").strong());
     Plot::new("market-bids")
@@ -206,9 +170,9 @@ fn bids_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
         .include_y(0.0)
         .x_axis_formatter(move |m, _| axis.label(m.value))
         .show(ui, |p| {
-            for (d, drp) in agg.drps.iter().enumerate() {
-                let rows = agg.market.iter().filter(|r| r.drp == d);
-                let x = |r: &sim_core::MarketRow| market_x(first, start_min, r.day, r.hour);
+            for (d, drp) in drps.iter().enumerate() {
+                let rows = market.iter().filter(|r| r.drp == d);
+                let x = |r: &MarketRow| market_x(first, start_min, r.day, r.hour);
                 let (bid_name, award_name) = (format!("{} bid", drp.name), format!("{} award", drp.name));
                 for day in by_day(rows.clone().map(|r| (r.day, [x(r), r.bid_mw]))) {
                     let line = Line::new(bid_name.as_str(), PlotPoints::from(day));
@@ -221,7 +185,7 @@ fn bids_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, height: f32) {
         });
 }
 
-fn authorizations_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live: &[Vec<f64>], height: f32) {
+fn authorizations_plot(ui: &mut egui::Ui, job: &RunJob, drps: &[DrpView], live: &[Vec<f64>], height: f32) {
     let (axis, first, start_min, total_h) = axis_of(job);
     ui.label(RichText::new("Customers with a live data authorization, by DRP").strong());
     Plot::new("market-authorizations")
@@ -232,7 +196,7 @@ fn authorizations_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live:
         .include_y(0.0)
         .x_axis_formatter(move |m, _| axis.label(m.value))
         .show(ui, |p| {
-            for (d, drp) in agg.drps.iter().enumerate() {
+            for (d, drp) in drps.iter().enumerate() {
                 let pts: Vec<[f64; 2]> = live[d]
                     .iter()
                     .enumerate()
@@ -246,52 +210,11 @@ fn authorizations_plot(ui: &mut egui::Ui, job: &RunJob, agg: &Aggregators, live:
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim_core::aggregators::state::{AuthChannel, DrpRuntime, Link};
-
-    fn link(drp: usize, live_day: i64, revoked_day: Option<i64>, weight: f64) -> Link {
-        Link {
-            customer: 0,
-            drp,
-            requested_day: live_day - 3,
-            live_day,
-            channel: AuthChannel::Online,
-            shared: false,
-            revoked_day,
-            nomination_kw: 1.0,
-            weight,
-            history_slot: 0,
-        }
-    }
 
     #[test]
     fn market_hours_split_into_one_line_per_day() {
         let pts = [(3, [0.0, 1.0]), (3, [1.0, 2.0]), (4, [24.0, 5.0]), (6, [72.0, 1.0])];
         let days = by_day(pts.into_iter());
         assert_eq!(days, vec![vec![[0.0, 1.0], [1.0, 2.0]], vec![[24.0, 5.0]], vec![[72.0, 1.0]]]);
-    }
-
-    #[test]
-    fn live_authorizations_count_from_the_live_day_through_the_revocation_day() {
-        let mut agg = Aggregators::default();
-        let drp = |name: &str| DrpRuntime {
-            name: name.into(),
-            program: 0,
-            applied_day: 0,
-            ready_day: 5,
-            partner: None,
-            candidates: vec![],
-            bids: true,
-        };
-        agg.drps = vec![drp("A"), drp("B")];
-        agg.links = vec![link(0, 10, None, 2.0), link(0, 12, Some(13), 5.0), link(1, 20, None, 1.0)];
-        let live = live_authorizations(&agg, 10, 15);
-        assert_eq!(live[0], vec![2.0, 2.0, 7.0, 7.0, 2.0, 2.0]);
-        assert_eq!(live[1], vec![0.0; 6]);
-        // Each day agrees with `Link::live_on`, the rule the DRPs' bids and settlement use.
-        for (k, v) in live[0].iter().enumerate() {
-            let day = 10 + k as i64;
-            let want: f64 = agg.links.iter().filter(|l| l.drp == 0 && l.live_on(day)).map(|l| l.weight).sum();
-            assert_eq!(*v, want, "day {day}");
-        }
     }
 }

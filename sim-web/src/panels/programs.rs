@@ -33,8 +33,8 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
 
 /// Reductions by program, stacked (negative values, i.e. snapback, are not stacked).
 pub fn stacked_plot(ui: &mut egui::Ui, job: &RunJob, height: f32) {
-    let steps = &job.sim.metrics().steps;
-    let ids = &job.sim.programs().ids;
+    let steps = job.sim.steps();
+    let ids = &job.sim.programs().ids();
     if !job.sim.has_counterfactual() {
         ui.label("This run has no counterfactual twin, so true reductions are not measured.");
         return;
@@ -168,5 +168,5 @@ fn events_table(ui: &mut egui::Ui, job: &RunJob) {
 
 /// Number of steps with any reduction (used by tests to see the plots are filled).
 pub fn reduction_points(job: &RunJob) -> usize {
-    job.sim.metrics().steps.iter().filter(|s| s.program_reduction_mw.iter().any(|r| *r > 0.0)).count()
+    job.sim.steps().iter().filter(|s| s.program_reduction_mw.iter().any(|r| *r > 0.0)).count()
 }

@@ -136,7 +136,7 @@ impl TeachState {
     /// Narrates everything that happened since the last call.
     pub fn catch_up(&mut self, job: &RunJob) {
         let sim = &job.sim;
-        let steps = &sim.metrics().steps;
+        let steps = sim.steps();
         if !self.introduced {
             if job.stop_at_utc.is_none_or(|t| sim.clock().now.utc_s < t) {
                 return;
@@ -145,7 +145,7 @@ impl TeachState {
             return;
         }
         let ps = sim.programs();
-        for row in ps.rows.iter().skip(self.seen_rows) {
+        for row in ps.rows().iter().skip(self.seen_rows) {
             let q = &row.request;
             let (title, color, text) = match row.status {
                 Status::Called => (
@@ -175,9 +175,9 @@ impl TeachState {
             let time = format!("{} {}", row.issued.0, hhmm(row.issued.1));
             self.push(time, title, text, color);
         }
-        self.seen_rows = ps.rows.len();
+        self.seen_rows = ps.rows().len();
         if let Some(g) = sim.grid() {
-            for a in g.issued.iter().skip(self.seen_issued) {
+            for a in g.issued().iter().skip(self.seen_issued) {
                 let t = |u: i64| sim.clock().local(u).map(|l| l.local_text()).unwrap_or_default();
                 self.push(
                     t(a.issued_utc_s),
@@ -194,7 +194,7 @@ impl TeachState {
                     super::alert_color(a.level),
                 );
             }
-            self.seen_issued = g.issued.len();
+            self.seen_issued = g.issued().len();
         }
         for i in self.seen_step..steps.len() {
             let s = &steps[i];
@@ -223,12 +223,12 @@ impl TeachState {
                 }
                 let started = s.active_programs - p.active_programs;
                 let ended = p.active_programs - s.active_programs;
-                for k in 0..ps.ids.len().min(sim_core::MAX_PROGRAMS) {
+                for k in 0..ps.ids().len().min(sim_core::MAX_PROGRAMS) {
                     if started.contains(k) {
                         self.push(
                             time.clone(),
-                            format!("{} event starts", ps.ids[k]),
-                            explain_program(&ps.specs[k]),
+                            format!("{} event starts", ps.ids()[k]),
+                            ps.spec(k).map(explain_program).unwrap_or_default(),
                             Color32::from_rgb(31, 119, 180),
                         );
                     }
@@ -236,7 +236,7 @@ impl TeachState {
                         let mw = p.program_reduction_mw.get(k).copied().unwrap_or(0.0);
                         self.push(
                             time.clone(),
-                            format!("{} event ends", ps.ids[k]),
+                            format!("{} event ends", ps.ids()[k]),
                             format!(
                                 "It was taking about {} MW off the grid at the end. Devices \
                                  switch back on and homes cool down again, so load bounces \
@@ -274,12 +274,12 @@ impl TeachState {
 
     fn introduce(&mut self, job: &RunJob) {
         let sim = &job.sim;
-        let steps = &sim.metrics().steps;
+        let steps = sim.steps();
         let snap = sim.snapshot();
         let earlier: Vec<String> = sim
             .grid()
             .map(|g| {
-                g.issued
+                g.issued()
                     .iter()
                     .map(|a| {
                         let t = |u: i64| sim.clock().local(u).map(|l| l.local_text()).unwrap_or_default();
@@ -307,8 +307,8 @@ impl TeachState {
         );
         self.introduced = true;
         self.seen_step = steps.len();
-        self.seen_rows = sim.programs().rows.len();
-        self.seen_issued = sim.grid().map_or(0, |g| g.issued.len());
+        self.seen_rows = sim.programs().rows().len();
+        self.seen_issued = sim.grid().map_or(0, |g| g.issued().len());
     }
 
     fn status_note(&mut self, job: &RunJob) {
@@ -479,7 +479,7 @@ pub fn show(app: &mut DashApp, ui: &mut egui::Ui) {
 }
 
 fn evening_plot(ui: &mut egui::Ui, job: &RunJob) {
-    let steps = &job.sim.metrics().steps;
+    let steps = job.sim.steps();
     let dt = job.dt_h;
     // The afternoon and evening of the day, x in hours of the day.
     let from = steps.iter().position(|s| s.time.date.to_string() == DAY && s.time.minute_of_day >= 12 * 60);
