@@ -108,7 +108,9 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[b
     world.insert_resource(Metrics::default());
     world.insert_resource(BehaviourParams(s.behaviour.clone()));
     world.insert_resource(PriceSignals::default());
-    let segments = spawn_population(&mut world, scn, &rng, keep);
+    // The A/Cs start at their steady state for the first step's outdoor temperature.
+    let tout0_c = world.resource::<Weather>().temp_at(&world.resource::<Clock>().now);
+    let segments = spawn_population(&mut world, scn, &rng, keep, tout0_c);
     world.insert_resource(segments);
     let stats = enrol_population(&mut world, scn, &programs, &rng);
     world.insert_resource(stats);

@@ -1,7 +1,7 @@
 //! Creating agents from population segments (and explicit houses for benches and tests).
 
 use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
-use crate::devices::ac::{AcUnit, CYCLE_SLOTS, SWITCH_BIT};
+use crate::devices::ac::{AcUnit, CYCLE_SLOTS, SWITCH_BIT, SteadyState, steady_state};
 use crate::devices::building::{Building, BuildingSchedule, FacilityControls};
 use crate::devices::pump::{Pump, pump_kw};
 use crate::devices::{AutoDr, BackupGenerator, BaseLoad, CyclingSwitch, PumpControl, SmartThermostat};
@@ -51,7 +51,16 @@ pub fn default_building(class: CustomerClass) -> BuildingParams {
 /// Spawns every segment's agents, or with `keep` only the customers whose id it marks (every
 /// customer's draws are made either way, so the kept ones are the same as in a whole population);
 /// returns the segment table.
-pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng, keep: Option<&[bool]>) -> Segments {
+///
+/// `tout0_c` is the outdoor temperature of the world's first step: each A/C starts at its steady
+/// state for it.
+pub fn spawn_population(
+    world: &mut World,
+    scn: &ValidScenario,
+    rng: &SimRng,
+    keep: Option<&[bool]>,
+    tout0_c: f64,
+) -> Segments {
     let dt_h = f64::from(scn.scenario().step_minutes) / 60.0;
     let mut segments = Segments { suppliers: scn.suppliers().to_vec(), ..Segments::default() };
     let suppliers = Suppliers::new(scn, rng);
@@ -83,7 +92,7 @@ pub fn spawn_population(world: &mut World, scn: &ValidScenario, rng: &SimRng, ke
         for _ in 0..seg.agents {
             let kept = keep.is_none_or(|k| k.get(id as usize).copied().unwrap_or(false));
             let noise = load_noise.agent(u64::from(id));
-            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers, kept, noise);
+            spawn_agent(world, seg, si as u16, id, weight, &rate_ids, dt_h, &mut g, &suppliers, kept, noise, tout0_c);
             id += 1;
         }
     }
@@ -122,6 +131,7 @@ fn spawn_agent(
     suppliers: &Suppliers<'_>,
     keep: bool,
     noise: AgentStream,
+    tout0_c: f64,
 ) {
     // Draw order is fixed: changing it changes every later draw of the segment.
     let service: ServiceType = seg.service_type.sample(g);
@@ -153,9 +163,15 @@ fn spawn_agent(
         let c = a.c_kwh_per_c.sample(g);
         let sp = a.setpoint_c.sample(g);
         let q = a.internal_gain_kw.sample(g);
-        let t0 = sp + a.deadband_c * (g.random::<f64>() - 0.5);
-        let on = g.random::<f64>() < 0.5;
+        let (u_temp, u_on) = (g.random::<f64>(), g.random::<f64>());
         let pth = tons * KW_PER_TON;
+        // The unit starts at its steady state for the first step's weather (no start-up transient).
+        let half = a.deadband_c / 2.0;
+        let (t0, on) = match steady_state(tout0_c, r, q, pth, sp, (sp - half, sp + half)) {
+            SteadyState::Off(t) => (t, false),
+            SteadyState::On(t) => (t, true),
+            SteadyState::Cycling(duty) => (sp + a.deadband_c * (u_temp - 0.5), u_on < duty),
+        };
         let slot = (id as usize % CYCLE_SLOTS) as u8;
         AcUnit::new(r, c, pth, cop, q, sp, a.deadband_c, t0, on, slot, if has_switch { SWITCH_BIT } else { 0 }, dt_h)
     });

@@ -157,6 +157,43 @@ pub fn thermostat(on: bool, temp_c: f64, on_above_c: f64, off_below_c: f64) -> b
     (temp_c > on_above_c) | (on & !below)
 }
 
+/// Where a unit settles at a constant outdoor temperature, so a run starts without a transient.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SteadyState {
+    /// The room cools itself below the thermostat's upper edge: the unit stays off and the room
+    /// rests at its off equilibrium, °C.
+    Off(f64),
+    /// The unit cycles in the deadband, running this share of the time (the share whose mean
+    /// equilibrium is the setpoint).
+    Cycling(f64),
+    /// The unit cannot reach the lower edge: it runs all the time and the room rests at its
+    /// running equilibrium, °C.
+    On(f64),
+}
+
+/// The steady state of a unit with envelope resistance `r` (°C/kW), internal gains `q_int_kw` and
+/// cooling `pth_kw` at outdoor temperature `tout_c`, with deadband edges `off_below_c` and
+/// `on_above_c` around `setpoint_c` (the first-order envelope's equilibria are
+/// `tout + R·Q_int` off and `tout + R·(Q_int − P_th)` running).
+pub fn steady_state(
+    tout_c: f64,
+    r: f64,
+    q_int_kw: f64,
+    pth_kw: f64,
+    setpoint_c: f64,
+    (off_below_c, on_above_c): (f64, f64),
+) -> SteadyState {
+    let teq_off = tout_c + r * q_int_kw;
+    let teq_on = tout_c + r * (q_int_kw - pth_kw);
+    if teq_off <= on_above_c {
+        SteadyState::Off(teq_off)
+    } else if teq_on >= off_below_c {
+        SteadyState::On(teq_on)
+    } else {
+        SteadyState::Cycling(((teq_off - setpoint_c) / (teq_off - teq_on)).clamp(0.0, 1.0))
+    }
+}
+
 /// Exact one-step indoor temperature update from the unit's physical parameters (R, Q_int, P_th).
 /// The kernel's [`AirConditioner::next_temp_c`] is this formula on the unit's stored offsets; a
 /// test checks the two agree to the bit.
@@ -257,6 +294,22 @@ impl AcControl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_starts_at_its_steady_state_for_the_weather() {
+        // R 2 °C/kW, gains 1 kW, 10 kW of cooling, setpoint 24 °C, band 23.5-24.5 °C.
+        let band = (23.5, 24.5);
+        // 35 °C outside: off equilibrium 37 °C, running 17 °C; holding 24 °C on average takes
+        // (37 - 24) / (37 - 17) = 65 % of the time.
+        match steady_state(35.0, 2.0, 1.0, 10.0, 24.0, band) {
+            SteadyState::Cycling(d) => assert!((d - 0.65).abs() < 1e-12, "{d}"),
+            s => panic!("{s:?}"),
+        }
+        // A cool night (18 °C outside): the room rests at 20 °C with the unit off.
+        assert_eq!(steady_state(18.0, 2.0, 1.0, 10.0, 24.0, band), SteadyState::Off(20.0));
+        // An undersized unit on a hot day: 45 °C outside, 3 kW of cooling, the room rests at 41 °C.
+        assert_eq!(steady_state(45.0, 2.0, 1.0, 3.0, 24.0, band), SteadyState::On(41.0));
+    }
 
     #[test]
     fn thermostat_has_hysteresis() {

@@ -4,8 +4,9 @@
 //!
 //! How an A/C answers a thermostat setpoint offset: the offset a customer keeps comes from
 //! [`crate::programs::rules::thermostat_offset_c`]; the room then follows the first-order envelope
-//! [`ac::next_temp`] (per unit, [`AirConditioner::next_temp_c`]) and the deadband thermostat in
-//! [`ac`], which the step kernels call.
+//! [`AirConditioner::next_temp_c`] (the exact update `ac::next_temp` on the unit's stored
+//! offsets) and the deadband thermostat in [`ac`], which the step kernels call. A run starts each
+//! unit at its steady state for the first step's weather, [`ac::steady_state`].
 
 pub mod ac;
 pub mod building;
