@@ -94,7 +94,7 @@ fn running_the_default_scenario_fills_the_plots() {
     let runner = app.runner.borrow();
     let job = runner.main.as_ref().expect("a run");
     let total = job.sim.clock().steps_total as usize;
-    assert_eq!(job.sim.metrics().steps.len(), total);
+    assert_eq!(job.sim.steps().len(), total);
     assert!(sim_web::panels::programs::reduction_points(job) > 0);
     assert!(job.segments.len() > total / 4);
     // The summary is the CLI's bytes (same scenario, same seed).
