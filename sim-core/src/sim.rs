@@ -442,17 +442,17 @@ impl Sim {
 
     /// The CCA operator's capacity-alert view at the latest step.
     pub fn capacity_alerts(&self) -> CapacityAlerts {
-        capacity_alerts(&self.res::<Metrics>().steps, self.grid_state(), self.res::<ProgramState>(), self.clock())
+        capacity_alerts(self.steps(), self.grid_state(), self.res::<ProgramState>(), self.clock())
     }
 
     /// `alerts.csv`: status notices, day-ahead alerts and DR events.
     pub fn alerts_csv(&self) -> String {
-        alerts_csv(&self.res::<Metrics>().steps, self.grid_state(), self.res::<ProgramState>(), self.clock())
+        alerts_csv(self.steps(), self.grid_state(), self.res::<ProgramState>(), self.clock())
     }
 
     /// `forecast.csv`: daily peaks beside the forecasts made the day before.
     pub fn forecast_csv(&self) -> String {
-        forecast_csv(&self.res::<Metrics>().steps, self.grid_state())
+        forecast_csv(self.steps(), self.grid_state())
     }
 
     /// `settlement.csv`: one row per program and segment.
@@ -496,18 +496,18 @@ impl Sim {
 
     /// The time series as CSV (one row a step, one reduction column per program).
     pub fn timeseries_csv(&self) -> String {
-        timeseries_csv(&self.res::<Metrics>().steps, &self.res::<ProgramState>().ids)
+        timeseries_csv(self.steps(), &self.res::<ProgramState>().ids)
     }
 
     /// The time series as columns (what `timeseries.csv` and a batch's Parquet series hold).
     pub fn timeseries(&self) -> Timeseries {
-        Timeseries::of(&self.res::<Metrics>().steps, &self.res::<ProgramState>().ids)
+        Timeseries::of(self.steps(), &self.res::<ProgramState>().ids)
     }
 
     /// The latest step's state.
     pub fn snapshot(&self) -> Snapshot {
         let c = self.clock();
-        let last: Option<&StepRecord> = self.res::<Metrics>().steps.last();
+        let last: Option<&StepRecord> = self.steps().last();
         Snapshot {
             step: c.step,
             steps_total: c.steps_total,
@@ -535,7 +535,7 @@ impl Sim {
             c.step_minutes,
             self.agents,
             self.customers,
-            &self.res::<Metrics>().steps,
+            self.steps(),
             end,
             issued,
             &local,
@@ -543,7 +543,7 @@ impl Sim {
         s.add_programs(&ProgramReport {
             programs: self.res::<ProgramState>(),
             stats: self.res::<ProgramStats>(),
-            steps: &self.res::<Metrics>().steps,
+            steps: self.steps(),
             dt_h: c.dt_hours(),
             counterfactual: self.twin.is_some(),
             settlement: &self.settlement_with(&drps),

@@ -1,7 +1,7 @@
 //! Creating agents from population segments (and explicit houses for benches and tests).
 
 use super::components::{Customer, Meter, SegmentInfo, Segments, Weight};
-use crate::devices::ac::{AcUnit, CYCLE_SLOTS, SWITCH_BIT, SteadyState, steady_state};
+use crate::devices::ac::{AcSetpoint, AcUnit, CYCLE_SLOTS, SWITCH_BIT, SteadyState, steady_state};
 use crate::devices::building::{Building, BuildingSchedule, FacilityControls};
 use crate::devices::pump::{Pump, pump_kw};
 use crate::devices::{AutoDr, BackupGenerator, BaseLoad, CyclingSwitch, PumpControl, SmartThermostat};
@@ -166,8 +166,8 @@ fn spawn_agent(
         let (u_temp, u_on) = (g.random::<f64>(), g.random::<f64>());
         let pth = tons * KW_PER_TON;
         // The unit starts at its steady state for the first step's weather (no start-up transient).
-        let half = a.deadband_c / 2.0;
-        let (t0, on) = match steady_state(tout0_c, r, q, pth, sp, (sp - half, sp + half)) {
+        let edges = AcSetpoint::new(sp, a.deadband_c).edges();
+        let (t0, on) = match steady_state(tout0_c, r, q, pth, sp, edges) {
             SteadyState::Off(t) => (t, false),
             SteadyState::On(t) => (t, true),
             SteadyState::Cycling(duty) => (sp + a.deadband_c * (u_temp - 0.5), u_on < duty),

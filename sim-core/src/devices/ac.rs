@@ -83,6 +83,11 @@ pub struct AcSetpoint {
 }
 
 impl AcSetpoint {
+    /// A setpoint with no offset in force and a deadband of full width `deadband_c`.
+    pub fn new(setpoint_c: f64, deadband_c: f64) -> Self {
+        Self { setpoint_c, offset_c: 0.0, half_deadband_c: (deadband_c / 2.0) as f32 }
+    }
+
     /// The switching temperatures (on above, off below) these settings give, °C.
     pub fn edges(&self) -> (f64, f64) {
         let sp = self.setpoint_c + f64::from(self.offset_c);
@@ -125,7 +130,7 @@ impl AcUnit {
         mask: u16,
         dt_h: f64,
     ) -> AcUnit {
-        let sp = AcSetpoint { setpoint_c: setpoint, offset_c: 0.0, half_deadband_c: (deadband / 2.0) as f32 };
+        let sp = AcSetpoint::new(setpoint, deadband);
         let (on_above_c, off_below_c) = sp.edges();
         let ac = AirConditioner {
             on_above_c,
@@ -172,8 +177,9 @@ pub enum SteadyState {
 }
 
 /// The steady state of a unit with envelope resistance `r` (°C/kW), internal gains `q_int_kw` and
-/// cooling `pth_kw` at outdoor temperature `tout_c`, with deadband edges `off_below_c` and
-/// `on_above_c` around `setpoint_c` (the first-order envelope's equilibria are
+/// cooling `pth_kw` at outdoor temperature `tout_c`, with the thermostat's edges
+/// ([`AcSetpoint::edges`]: `on_above_c`, `off_below_c`) around `setpoint_c` (the first-order
+/// envelope's equilibria are
 /// `tout + R·Q_int` off and `tout + R·(Q_int − P_th)` running).
 pub fn steady_state(
     tout_c: f64,
@@ -181,7 +187,7 @@ pub fn steady_state(
     q_int_kw: f64,
     pth_kw: f64,
     setpoint_c: f64,
-    (off_below_c, on_above_c): (f64, f64),
+    (on_above_c, off_below_c): (f64, f64),
 ) -> SteadyState {
     let teq_off = tout_c + r * q_int_kw;
     let teq_on = tout_c + r * (q_int_kw - pth_kw);
@@ -297,8 +303,8 @@ mod tests {
 
     #[test]
     fn a_unit_starts_at_its_steady_state_for_the_weather() {
-        // R 2 °C/kW, gains 1 kW, 10 kW of cooling, setpoint 24 °C, band 23.5-24.5 °C.
-        let band = (23.5, 24.5);
+        // R 2 °C/kW, gains 1 kW, 10 kW of cooling, setpoint 24 °C, on above 24.5 °C, off below 23.5 °C.
+        let band = (24.5, 23.5);
         // 35 °C outside: off equilibrium 37 °C, running 17 °C; holding 24 °C on average takes
         // (37 - 24) / (37 - 17) = 65 % of the time.
         match steady_state(35.0, 2.0, 1.0, 10.0, 24.0, band) {
