@@ -65,6 +65,8 @@ pub struct Snapshot {
     pub customers_load_mw: f64,
     /// Firm load shed, MW.
     pub unserved_mw: f64,
+    /// Demand conserved in answer to alerts, MW.
+    pub conservation_mw: f64,
 }
 
 /// Which world is being built.
@@ -519,6 +521,7 @@ impl Sim {
             alert: last.map_or(AlertLevel::None, |r| r.alert),
             customers_load_mw: last.map_or(0.0, |r| r.customers_load_mw),
             unserved_mw: last.map_or(0.0, |r| r.unserved_mw),
+            conservation_mw: last.map_or(0.0, |r| r.conservation_mw),
         }
     }
 

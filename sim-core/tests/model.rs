@@ -193,3 +193,60 @@ fn every_run_starts_at_steady_state_with_no_start_up_transient() {
         }
     }
 }
+
+/// heatwave-2022 with the model declaring its own alerts instead of replaying CAISO's calendar.
+fn heatwave_2022_model_alerts(sets: &[&str]) -> ValidScenario {
+    let text = sim_core::data::scenario("heatwave-2022.toml")
+        .expect("shipped")
+        .replace("alerts_from = \"calendar\"", "alerts_from = \"model\"")
+        .replace("calendar = \"builtin:caiso-2022\"\n", "");
+    let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
+    load_scenario(&text, "heatwave-2022.toml", &o, &NoFiles).expect("valid")
+}
+
+#[test]
+fn the_2022_text_alert_cuts_load_by_about_1200_mw_in_5_minutes_and_2000_mw_in_30() {
+    // CAISO's account of 2022-09-06 (DOMAIN.md §6): about 1,200 MW between 17:50 and 17:55,
+    // about 2,000 MW over the next 20-30 minutes. Tolerance ±30 %.
+    let mut sim = Sim::new(&shipped("heatwave-2022.toml"), 906);
+    sim.run_to_end();
+    let steps = &sim.metrics().steps;
+    let jump = steps
+        .windows(2)
+        .position(|w| w[1].conservation_mw - w[0].conservation_mw > 300.0)
+        .expect("the text alert goes out during the replayed EEA 3");
+    let at = &steps[jump + 1];
+    assert_eq!(at.time.date.to_string(), "2022-09-06");
+    assert_eq!(steps[jump].alert, AlertLevel::Eea3, "sent during EEA 3");
+    let before = steps[jump].conservation_mw;
+    let five = at.conservation_mw - before;
+    let thirty = steps[jump + 6].conservation_mw - before;
+    assert!((840.0..=1560.0).contains(&five), "{five:.0} MW in 5 minutes");
+    assert!((1400.0..=2600.0).contains(&thirty), "{thirty:.0} MW in 30 minutes");
+    // It is sent once: no later jump.
+    assert!(!steps[jump + 2..].windows(2).any(|w| w[1].conservation_mw - w[0].conservation_mw > 300.0));
+    // Without the text alert, the same evening sees only the Flex Alert response.
+    let mut quiet = Sim::new(&with("heatwave-2022.toml", &["grid.conservation.text_alert=false"]), 906);
+    quiet.run_to_end();
+    let most = quiet.metrics().steps.iter().map(|s| s.conservation_mw).fold(0.0, f64::max);
+    assert!(most < 0.02 * at.system_load_mw, "{most:.0} MW without a text alert");
+}
+
+#[test]
+fn the_look_ahead_declares_emergencies_before_the_margin_itself_falls() {
+    let first_eea = |sets: &[&str]| {
+        let mut sim = Sim::new(&heatwave_2022_model_alerts(sets), 906);
+        sim.run_to_end();
+        let steps = &sim.metrics().steps;
+        let i = steps.iter().position(|s| s.alert >= AlertLevel::Eea1).expect("an EEA in the 2022 heat wave");
+        (steps[i].time.utc_s, steps[i].reserve_margin_pct)
+    };
+    let (now_only, m0) = first_eea(&["grid.alerts.lookahead_minutes=0"]);
+    let (ahead, m2) = first_eea(&[]);
+    let eea1 = sim_core::scenario::AlertParams::default().eea1_margin_pct;
+    // Without a look-ahead, EEA 1 waits for the margin itself to cross the threshold.
+    assert!(m0 < eea1, "{m0}");
+    // With one, it is declared earlier, while the present margin is still above the threshold.
+    assert!(ahead < now_only, "{ahead} vs {now_only}");
+    assert!(m2 > eea1, "{m2}");
+}

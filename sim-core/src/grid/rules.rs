@@ -1,6 +1,6 @@
 //! Pure grid functions: demand, supply, reserve margin, load shed, and the day-ahead forecast.
 
-use crate::scenario::{AlertParams, DemandParams, SupplyParams};
+use crate::scenario::{AlertParams, ConservationParams, DemandParams, SupplyParams};
 use crate::time::DayType;
 use std::f64::consts::PI;
 
@@ -131,6 +131,20 @@ pub fn shed_mw(supply_mw: f64, load_mw: f64, p: &AlertParams) -> f64 {
     (load_mw - supply_mw / (1.0 + p.shed_margin_pct / 100.0)).max(0.0)
 }
 
+/// The share of demand conserved in answer to alerts, %.
+///
+/// `flex_alert` is whether a Flex Alert or higher is in effect, `earlier_alert_days` how many
+/// consecutive days before today had one (fatigue), `text_alert` whether the emergency text alert
+/// has gone out.
+pub fn conservation_target_pct(p: &ConservationParams, flex_alert: bool, earlier_alert_days: u32, text_alert: bool) -> f64 {
+    let flex = if flex_alert || text_alert {
+        (p.flex_alert_pct - p.fatigue_pct_per_day * f64::from(earlier_alert_days)).max(0.0)
+    } else {
+        0.0
+    };
+    flex + if text_alert { p.text_alert_pct } else { 0.0 }
+}
+
 /// One hour of a day-ahead forecast.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ForecastHour {
@@ -186,6 +200,24 @@ mod tests {
         // Sunset in Los Angeles on Sept 6 is about 19:15 PDT.
         assert!(at(19) > 0.0 && at(20) < 0.0, "{} {}", at(19), at(20));
         assert!(at(6) < 0.05 && at(7) > 0.0, "{} {}", at(6), at(7));
+    }
+
+    #[test]
+    fn conservation_adds_the_text_alert_and_tires_with_consecutive_alert_days() {
+        let p = ConservationParams {
+            flex_alert_pct: 1.0,
+            fatigue_pct_per_day: 0.25,
+            text_alert_pct: 4.0,
+            ..ConservationParams::default()
+        };
+        assert_eq!(conservation_target_pct(&p, false, 0, false), 0.0);
+        assert_eq!(conservation_target_pct(&p, true, 0, false), 1.0);
+        assert_eq!(conservation_target_pct(&p, true, 2, false), 0.5);
+        // Fatigue never turns conservation into extra load.
+        assert_eq!(conservation_target_pct(&p, true, 9, false), 0.0);
+        assert_eq!(conservation_target_pct(&p, true, 0, true), 5.0);
+        // The text alert is heard even where no Flex Alert is in effect.
+        assert_eq!(conservation_target_pct(&p, false, 0, true), 5.0);
     }
 
     #[test]

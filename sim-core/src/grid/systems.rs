@@ -1,7 +1,10 @@
 //! The grid resource and its systems: Observe (exogenous demand and supply) and Settle (balance, alerts, shed).
 
 use super::alerts::{AlertLevel, IssuedAlert, RtAlertState};
-use super::rules::{ForecastHour, Supply, SupplyDay, ThermalDrivers, demand_mw, reserve_margin_pct, shed_mw, supply};
+use super::rules::{
+    ForecastHour, Supply, SupplyDay, ThermalDrivers, conservation_target_pct, demand_mw, ema, reserve_margin_pct, shed_mw,
+    supply,
+};
 use crate::metrics::PopulationLoad;
 use crate::rng::SimRng;
 use crate::scenario::{AlertSource, CalendarAlert, GridConfig, ValidScenario};
@@ -52,6 +55,20 @@ pub struct GridState {
     pub next_day_min_margin: Option<(i64, f64)>,
     /// Today's highest system load so far, MW.
     pub today_peak_mw: f64,
+    /// Lowest reserve margin forecast over the declaration look-ahead, %.
+    pub lookahead_margin_pct: f64,
+    /// Demand conserved in answer to alerts this step, MW.
+    pub conservation_mw: f64,
+    /// When today's emergency text alert goes (or went) out, UTC seconds.
+    pub text_alert_utc_s: Option<i64>,
+    /// Every emergency text alert sent, UTC seconds.
+    pub text_alerts: Vec<i64>,
+    /// The simulated customers' deviation from their expected load at the last step, MW.
+    customers_deviation_mw: f64,
+    /// Whether a Flex Alert or higher has been in effect today.
+    alerted_today: bool,
+    /// Consecutive days before today with an alert in effect.
+    earlier_alert_days: u32,
 }
 
 impl GridState {
@@ -83,6 +100,13 @@ impl GridState {
             next_day_min_margin: None,
             peak_forecasts: vec![],
             today_peak_mw: 0.0,
+            lookahead_margin_pct: 100.0,
+            conservation_mw: 0.0,
+            text_alert_utc_s: None,
+            text_alerts: vec![],
+            customers_deviation_mw: 0.0,
+            alerted_today: false,
+            earlier_alert_days: 0,
         }
     }
 
@@ -95,6 +119,58 @@ impl GridState {
             SupplyDay { forced_outage_pct: fo.clamp(0.0, 3.0 * s.forced_outage_mean_pct.max(1.0)), wind_factor: wind };
         self.demand_error = err.clamp(-0.15, 0.15);
         self.today_peak_mw = 0.0;
+        self.earlier_alert_days = if self.alerted_today { self.earlier_alert_days + 1 } else { 0 };
+        self.alerted_today = false;
+        self.text_alert_utc_s = None;
+    }
+
+    /// Lowest margin forecast over the next `lookahead_minutes`, at 15-minute points, from today's
+    /// known conditions: demand from forecast temperatures, today's supply draws and trips, and the
+    /// simulated customers' and conservation's present deviations held constant.
+    fn lookahead_margin(&self, clock: &Clock, weather: &Weather, tripped_mw: f64) -> f64 {
+        let d = &self.cfg.demand;
+        let now = clock.now;
+        let mut drv = self.drivers;
+        let mut worst = f64::INFINITY;
+        let steps = self.cfg.alerts.lookahead_minutes / 15;
+        for k in 1..=steps {
+            let minute = now.minute_of_day + 15 * k;
+            let (day, m) = (now.day + i64::from(minute / 1440), minute % 1440);
+            drv.advance(weather.forecast_temp(day, f64::from(m) / 60.0), 0.25, d);
+            let utc = now.utc_s + i64::from(15 * k) * 60;
+            let load = demand_mw(d, now.date.month(), m, now.day_type, drv) * (1.0 + self.demand_error)
+                - self.conservation_mw
+                + self.customers_deviation_mw;
+            let mut sup = supply(&self.cfg.supply, utc, m, drv, self.day, tripped_mw).total();
+            if self.rt.level >= AlertLevel::Eea2 {
+                sup += self.cfg.supply.emergency_assistance_mw;
+            }
+            worst = worst.min(reserve_margin_pct(sup, load.max(0.0)));
+        }
+        worst
+    }
+
+    /// Moves conservation one step toward what the alerts in effect call for.
+    fn update_conservation(&mut self, clock: &Clock, demand_mw: f64) {
+        let now = clock.now;
+        let cp = &self.cfg.conservation;
+        let (ws, we) = self.window;
+        let in_window = now.minute_of_day >= ws && now.minute_of_day < we;
+        let flex = self.alert >= AlertLevel::FlexAlert;
+        self.alerted_today |= flex;
+        if cp.text_alert && self.alert == AlertLevel::Eea3 && self.text_alert_utc_s.is_none() {
+            let at = now.utc_s + i64::from(cp.text_alert_after_eea3_minutes) * 60;
+            self.text_alert_utc_s = Some(at);
+            self.text_alerts.push(at);
+        }
+        let text = self.text_alert_utc_s.is_some_and(|t| t <= now.utc_s);
+        let target = if in_window || text && now.minute_of_day < we {
+            conservation_target_pct(cp, flex && in_window, self.earlier_alert_days, text) / 100.0 * demand_mw
+        } else {
+            0.0
+        };
+        let tau_min = if text { cp.response_tau_minutes } else { cp.flex_response_tau_minutes };
+        self.conservation_mw = ema(self.conservation_mw, target, clock.dt_hours(), tau_min / 60.0).max(0.0);
     }
 
     /// Calendar alerts in effect at an instant: (highest level, shed MW).
@@ -229,8 +305,14 @@ pub fn grid_observe_system(clock: Res<'_, Clock>, weather: Res<'_, Weather>, mut
     g.trips_end_utc_s.retain(|end| *end > now.utc_s);
     let tripped = g.trips_end_utc_s.len() as f64 * g.cfg.supply.unit_trip_mw;
     let d = demand_mw(&g.cfg.demand, now.date.month(), now.minute_of_day, now.day_type, g.drivers);
-    g.modelled_demand_mw = d * (1.0 + g.demand_error);
+    let d = d * (1.0 + g.demand_error);
+    g.update_conservation(&clock, d);
+    g.modelled_demand_mw = d - g.conservation_mw;
     g.supply = supply(&g.cfg.supply, now.utc_s, now.minute_of_day, g.drivers, g.day, tripped);
+    if g.rt.level >= AlertLevel::Eea2 {
+        g.supply.imports_mw += g.cfg.supply.emergency_assistance_mw;
+    }
+    g.lookahead_margin_pct = g.lookahead_margin(&clock, &weather, tripped);
     let issue = g.issue_minute;
     if now.minute_of_day <= issue && issue < now.minute_of_day + clock.step_minutes {
         g.issue_day_ahead(&clock, &weather);
@@ -241,7 +323,8 @@ pub fn grid_observe_system(clock: Res<'_, Clock>, weather: Res<'_, Weather>, mut
 pub fn grid_balance_system(clock: Res<'_, Clock>, pop: Res<'_, PopulationLoad>, mut grid: ResMut<'_, GridState>) {
     let g = &mut *grid;
     let now = clock.now.utc_s;
-    g.system_load_mw = (g.modelled_demand_mw - pop.expected_mw + pop.actual_mw).max(0.0);
+    g.customers_deviation_mw = pop.actual_mw - pop.expected_mw;
+    g.system_load_mw = (g.modelled_demand_mw + g.customers_deviation_mw).max(0.0);
     let total = g.supply.total();
     g.margin_pct = reserve_margin_pct(total, g.system_load_mw);
     if g.calendar.is_some() {
@@ -250,7 +333,7 @@ pub fn grid_balance_system(clock: Res<'_, Clock>, pop: Res<'_, PopulationLoad>, 
         g.shed_mw = shed;
     } else {
         let params = g.cfg.alerts.clone();
-        g.rt.update(g.margin_pct, now, &params);
+        g.rt.update(g.margin_pct.min(g.lookahead_margin_pct), now, &params);
         g.alert = g.rt.level.max(g.day_ahead_at(now));
         g.shed_mw = if g.rt.level == AlertLevel::Eea3 { shed_mw(total, g.system_load_mw, &params) } else { 0.0 };
     }

@@ -444,7 +444,7 @@ const BEFORE_ALERT: [NumberSpec; 4] = [
 ];
 
 /// The numeric columns after `alert`, up to the per-program reductions.
-const AFTER_ALERT: [NumberSpec; 14] = [
+const AFTER_ALERT: [NumberSpec; 15] = [
     ("customers_load_mw", 6, |s| s.customers_load_mw),
     ("customers_expected_mw", 6, |s| s.customers_expected_mw),
     ("residential_mw", 6, |s| s.class_mw[0]),
@@ -456,6 +456,7 @@ const AFTER_ALERT: [NumberSpec; 14] = [
     ("imports_mw", 3, |s| s.imports_mw),
     ("firm_mw", 3, |s| s.firm_mw),
     ("unserved_mw", 3, |s| s.unserved_mw),
+    ("conservation_mw", 3, |s| s.conservation_mw),
     ("mean_indoor_temp_c", 4, |s| s.mean_indoor_temp_c),
     ("ac_running_share", 5, |s| s.ac_running_share),
     ("counterfactual_system_load_mw", 3, |s| s.counterfactual_system_load_mw),

@@ -96,6 +96,8 @@ pub struct StepRecord {
     pub firm_mw: f64,
     /// Firm load shed (rotating outages), MW.
     pub unserved_mw: f64,
+    /// Demand conserved in answer to alerts (Flex Alerts, the emergency text alert), MW.
+    pub conservation_mw: f64,
     /// Mean indoor temperature of homes with A/C (weighted), °C.
     pub mean_indoor_temp_c: f64,
     /// Weighted share of A/C compressors running.
@@ -166,6 +168,7 @@ pub fn record_system(
         imports_mw: 0.0,
         firm_mw: 0.0,
         unserved_mw: 0.0,
+        conservation_mw: 0.0,
         mean_indoor_temp_c: mean_t,
         ac_running_share: run_share,
         active_programs: programs.map_or(ProgramSet::EMPTY, |p| p.active),
@@ -183,6 +186,7 @@ pub fn record_system(
         r.imports_mw = g.supply.imports_mw;
         r.firm_mw = g.supply.firm_mw;
         r.unserved_mw = g.shed_mw;
+        r.conservation_mw = g.conservation_mw;
     }
     metrics.steps.push(r);
 }

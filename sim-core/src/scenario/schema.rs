@@ -577,6 +577,9 @@ pub struct GridConfig {
     /// Alert thresholds and forecasting.
     #[serde(default)]
     pub alerts: AlertParams,
+    /// Voluntary conservation in response to alerts.
+    #[serde(default)]
+    pub conservation: ConservationParams,
 }
 
 impl Default for GridConfig {
@@ -588,6 +591,7 @@ impl Default for GridConfig {
             demand: DemandParams::default(),
             supply: SupplyParams::default(),
             alerts: AlertParams::default(),
+            conservation: ConservationParams::default(),
         }
     }
 }
@@ -756,6 +760,9 @@ pub struct SupplyParams {
     /// Slow-average temperature above which imports shrink, °C.
     #[serde(default = "s_imports_above")]
     pub imports_heat_above_c: f64,
+    /// Emergency assistance from neighbouring balancing areas while EEA 2 or EEA 3 is declared (reported with imports), MW.
+    #[serde(default)]
+    pub emergency_assistance_mw: f64,
 }
 
 // Assumptions, calibrated so that 2022-like heat (52 GW) leaves single-digit reserve margins after
@@ -837,6 +844,7 @@ impl Default for SupplyParams {
             imports_mw: s_imports(),
             imports_heat_mw_per_c: s_imports_heat(),
             imports_heat_above_c: s_imports_above(),
+            emergency_assistance_mw: 0.0,
         }
     }
 }
@@ -878,6 +886,16 @@ pub struct AlertParams {
     /// End of the Flex Alert / EEA Watch window (local `HH:MM`).
     #[serde(default = "a_win_end")]
     pub alert_window_end: String,
+    /// How far ahead the real-time declaration looks: an EEA level is declared when the margin is,
+    /// or is forecast within this horizon to be, below its threshold, minutes (0: the present only).
+    #[serde(default = "a_lookahead")]
+    pub lookahead_minutes: u32,
+}
+
+// Assumption: CAISO declares energy emergencies on its real-time look-ahead (the real-time unit
+// commitment looks hours ahead); two hours is editable.
+fn a_lookahead() -> u32 {
+    120
 }
 
 // Assumptions in the spirit of CAISO Operating Procedure 4420 (contingency reserves of about 6%
@@ -930,6 +948,78 @@ impl Default for AlertParams {
             eea_watch_margin_pct: a_watch(),
             alert_window_start: a_win_start(),
             alert_window_end: a_win_end(),
+            lookahead_minutes: a_lookahead(),
+        }
+    }
+}
+
+/// Voluntary conservation by everyone on the system in response to alerts, as a share of demand.
+///
+/// While a Flex Alert (or any higher alert) is in effect inside the alert window, demand falls by
+/// `flex_alert_pct`, less `fatigue_pct_per_day` for each earlier consecutive alert day. A statewide
+/// emergency text alert, sent `text_alert_after_eea3_minutes` after EEA 3 is declared when
+/// `text_alert` is on, adds `text_alert_pct` until the window ends. Demand approaches the target
+/// with the time constant `flex_response_tau_minutes`, or `response_tau_minutes` once the text
+/// alert is out.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConservationParams {
+    /// Conservation while a Flex Alert is in effect, % of demand. Assumption.
+    #[serde(default = "c_flex")]
+    pub flex_alert_pct: f64,
+    /// Reduction of the Flex Alert response per earlier consecutive alert day, percentage points. Assumption.
+    #[serde(default = "c_fatigue")]
+    pub fatigue_pct_per_day: f64,
+    /// Whether a statewide emergency text alert is sent during EEA 3 (2022: yes; 2020: no).
+    #[serde(default)]
+    pub text_alert: bool,
+    /// Delay from the EEA 3 declaration to the text alert, minutes. Assumption.
+    #[serde(default = "c_text_delay")]
+    pub text_alert_after_eea3_minutes: u32,
+    /// Conservation after the text alert, % of demand, on top of the Flex Alert response.
+    /// Calibrated: CAISO reported about 2,000 MW (of about 50 GW) within 20-30 minutes of the
+    /// 2022-09-06 text alert.
+    #[serde(default = "c_text")]
+    pub text_alert_pct: f64,
+    /// Time constant of the response to the text alert, minutes. Calibrated: about 1,200 of the
+    /// 2,000 MW came in the first five minutes on 2022-09-06.
+    #[serde(default = "c_tau")]
+    pub response_tau_minutes: f64,
+    /// Time constant of the response to a Flex Alert alone, minutes: people conserve gradually
+    /// through the afternoon rather than at the stroke of the window's start. Assumption.
+    #[serde(default = "c_flex_tau")]
+    pub flex_response_tau_minutes: f64,
+}
+
+fn c_flex() -> f64 {
+    1.0
+}
+fn c_fatigue() -> f64 {
+    0.1
+}
+fn c_text_delay() -> u32 {
+    30
+}
+fn c_text() -> f64 {
+    4.0
+}
+fn c_tau() -> f64 {
+    5.5
+}
+fn c_flex_tau() -> f64 {
+    90.0
+}
+
+impl Default for ConservationParams {
+    fn default() -> Self {
+        Self {
+            flex_alert_pct: c_flex(),
+            fatigue_pct_per_day: c_fatigue(),
+            text_alert: false,
+            text_alert_after_eea3_minutes: c_text_delay(),
+            text_alert_pct: c_text(),
+            response_tau_minutes: c_tau(),
+            flex_response_tau_minutes: c_flex_tau(),
         }
     }
 }

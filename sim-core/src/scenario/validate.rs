@@ -380,6 +380,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         ("imports_mw", sp.imports_mw),
         ("imports_heat_mw_per_c", sp.imports_heat_mw_per_c),
         ("unit_trip_mw", sp.unit_trip_mw),
+        ("emergency_assistance_mw", sp.emergency_assistance_mw),
     ] {
         c.range(gp("supply", f), v, 0.0, 1e6);
     }
@@ -406,6 +407,18 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         c.push(gp("alerts", "flex_alert_margin_pct"), "expected flex_alert_margin_pct >= eea_watch_margin_pct");
     }
     c.range(gp("alerts", "clear_hysteresis_pct"), a.clear_hysteresis_pct, 0.0, 50.0);
+    if a.lookahead_minutes > 24 * 60 {
+        c.push(gp("alerts", "lookahead_minutes"), "expected at most 1440 minutes (one day)");
+    }
+    let cp = &g.conservation;
+    c.range(gp("conservation", "flex_alert_pct"), cp.flex_alert_pct, 0.0, 50.0);
+    c.range(gp("conservation", "fatigue_pct_per_day"), cp.fatigue_pct_per_day, 0.0, 50.0);
+    c.range(gp("conservation", "text_alert_pct"), cp.text_alert_pct, 0.0, 50.0);
+    c.range(gp("conservation", "response_tau_minutes"), cp.response_tau_minutes, 0.1, 1440.0);
+    c.range(gp("conservation", "flex_response_tau_minutes"), cp.flex_response_tau_minutes, 0.1, 1440.0);
+    if cp.text_alert_after_eea3_minutes > 24 * 60 {
+        c.push(gp("conservation", "text_alert_after_eea3_minutes"), "expected at most 1440 minutes (one day)");
+    }
     let issue =
         parse_hhmm(&a.day_ahead_issue_time).map_err(|m| c.push(gp("alerts", "day_ahead_issue_time"), m)).unwrap_or(0);
     if issue >= 24 * 60 {

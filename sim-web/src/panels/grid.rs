@@ -69,6 +69,13 @@ pub fn load_plot(ui: &mut egui::Ui, job: &RunJob, steps: &[StepRecord], height: 
             if steps.iter().any(|s| s.unserved_mw > 0.0) {
                 p.line(Line::new("load shed", pts(&|s| s.unserved_mw)).color(alert_color(AlertLevel::Eea3)));
             }
+            if steps.iter().any(|s| s.conservation_mw > 0.0) {
+                p.line(
+                    Line::new("conservation", pts(&|s| s.conservation_mw))
+                        .color(alert_color(AlertLevel::FlexAlert))
+                        .style(LineStyle::dotted_dense()),
+                );
+            }
         });
 }
 
@@ -152,6 +159,9 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
         ui.end_row();
         ui.label("Load shed now");
         ui.label(format!("{} MW", fmt_num(snap.unserved_mw, 0)));
+        ui.end_row();
+        ui.label("Conservation now");
+        ui.label(format!("{} MW", fmt_num(snap.conservation_mw, 0)));
         ui.end_row();
     });
 
