@@ -65,6 +65,8 @@ pub struct Snapshot {
     pub customers_load_mw: f64,
     /// Firm load shed, MW.
     pub unserved_mw: f64,
+    /// Customers out of power on the whole system (estimated from the simulated customers out).
+    pub system_customers_out: f64,
     /// Demand conserved in answer to alerts, MW.
     pub conservation_mw: f64,
 }
@@ -106,6 +108,7 @@ fn build_world(scn: &Arc<ValidScenario>, seed: u64, mode: Mode, keep: Option<&[b
     world.insert_resource(NoiseKey::new(&rng, &programs.ids));
     world.insert_resource(PopulationLoad::default());
     world.insert_resource(crate::devices::LoadSums::default());
+    world.insert_resource(crate::devices::Outage::default());
     world.insert_resource(crate::devices::LoadShapes::default());
     world.insert_resource(Metrics::default());
     world.insert_resource(BehaviourParams(s.behaviour.clone()));
@@ -255,6 +258,8 @@ impl Sim {
                 t.schedule.run(&mut t.world);
             }
             attribute(world, t, *agents as usize);
+            // The twin's customers lose power with the run's (the grid, which sheds, is the run's).
+            *t.world.resource_mut::<crate::devices::Outage>() = *world.resource::<crate::devices::Outage>();
             t.world.resource_mut::<Clock>().advance();
         } else {
             schedule.run(world);
@@ -521,6 +526,7 @@ impl Sim {
             alert: last.map_or(AlertLevel::None, |r| r.alert),
             customers_load_mw: last.map_or(0.0, |r| r.customers_load_mw),
             unserved_mw: last.map_or(0.0, |r| r.unserved_mw),
+            system_customers_out: last.map_or(0.0, |r| r.system_customers_out),
             conservation_mw: last.map_or(0.0, |r| r.conservation_mw),
         }
     }

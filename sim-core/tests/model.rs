@@ -250,3 +250,73 @@ fn the_look_ahead_declares_emergencies_before_the_margin_itself_falls() {
     assert!(ahead < now_only, "{ahead} vs {now_only}");
     assert!(m2 > eea1, "{m2}");
 }
+
+/// summer-2020 with its replayed calendar, and the same with the calendar's shed MW blanked (the
+/// same alerts, no rotating outages): (with outages, without), seed 1.
+fn summer_2020_with_and_without_shed() -> (Sim, Sim) {
+    let cal = sim_core::data::builtin("caiso-2020").expect("builtin calendar");
+    let blanked: String = cal
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            if f.len() >= 5 && f[3].parse::<f64>().is_ok() {
+                format!("{},{},{},,{}\n", f[0], f[1], f[2], f[4..].join(","))
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert_ne!(blanked, cal, "the 2020 calendar has shed rows");
+    let text = sim_core::data::scenario("summer-2020.toml").expect("shipped");
+    let moved = text.replace("calendar = \"builtin:caiso-2020\"", "calendar = \"no-shed.csv\"");
+    assert_ne!(moved, text);
+    let files = MapFiles(BTreeMap::from([("no-shed.csv", blanked)]));
+    let quiet = load_scenario(&moved, "summer-2020.toml", &[], &files).expect("valid");
+    let (mut a, mut b) = (Sim::new(&shipped("summer-2020.toml"), 1), Sim::new(&quiet, 1));
+    a.run_to_end();
+    b.run_to_end();
+    (a, b)
+}
+
+#[test]
+fn rotating_outages_take_the_shed_off_the_load_and_put_customers_in_the_dark() {
+    let (shed, quiet) = summer_2020_with_and_without_shed();
+    let (a, b) = (&shed.metrics().steps, &quiet.metrics().steps);
+    assert_eq!(a.len(), b.len());
+    let represented = shed.summary().customers_represented;
+    let out: Vec<usize> = (0..a.len()).filter(|&i| a[i].unserved_mw > 0.0).collect();
+    assert!(out.len() >= 15, "{} steps of rotating outages", out.len());
+    // The shed comes off the load: over the outages, the load served falls by the MW shed
+    // (within 10 %: the customers out would have drawn their own load, not exactly the expected).
+    let fall: f64 = out.iter().map(|&i| b[i].system_load_mw - a[i].system_load_mw).sum();
+    let shed_mw: f64 = out.iter().map(|&i| a[i].unserved_mw).sum();
+    assert!((fall / shed_mw - 1.0).abs() < 0.1, "load fell {fall:.0} MW-steps for {shed_mw:.0} shed");
+    for &i in &out {
+        // The simulated customers out are the shed's share of demand (their places are uniform).
+        let share = a[i].unserved_mw / (a[i].system_load_mw + a[i].unserved_mw);
+        let dark = a[i].customers_out / represented;
+        assert!(
+            (dark / share - 1.0).abs() < 0.25,
+            "{}: {dark:.4} of customers out for {share:.4}",
+            a[i].time.rfc3339()
+        );
+        assert!(a[i].system_customers_out > a[i].customers_out);
+        // Homes out of power warm up.
+        assert!(a[i].mean_indoor_temp_c >= b[i].mean_indoor_temp_c, "{}", a[i].time.rfc3339());
+    }
+    // The blocks rotate: an hour into the Aug 14 outage a new block goes dark.
+    let first = out[0];
+    let turn = first + 12;
+    assert!(a[turn].unserved_mw > 0.0 && a[turn - 1].customers_newly_out < 0.1 * a[turn - 1].customers_out);
+    assert!(a[turn].customers_newly_out > 0.9 * a[turn].customers_out, "{}", a[turn].customers_newly_out);
+    // Power returns and the homes' A/Cs start together: cold load pick-up.
+    let end = first + out.iter().take_while(|&&i| a[i].time.date == a[first].time.date).count();
+    assert_eq!(a[end].unserved_mw, 0.0);
+    let pick_up: f64 = (end..end + 3).map(|i| a[i].customers_load_mw - b[i].customers_load_mw).sum();
+    assert!(pick_up > 0.0, "{pick_up:.1} MW-steps after restoration");
+    // The summary's days, and none without the shed.
+    let days: Vec<String> = shed.summary().outages.iter().map(|d| d.date.clone()).collect();
+    assert_eq!(days, ["2020-08-14", "2020-08-15"]);
+    assert!(shed.summary().outages.iter().all(|d| d.customers_out > 0.0 && d.system_customers_out > d.customers_out));
+    assert!(quiet.summary().outages.is_empty() && b.iter().all(|s| s.customers_out == 0.0 && s.unserved_mw == 0.0));
+}

@@ -35,7 +35,7 @@ pub struct Weight(pub f64);
 
 /// The customer's load this step, kW, and what the step's sums split it by.
 ///
-/// 16 bytes: every Act system writes it and settlement and attribution read it each step. (The
+/// 16 bytes (a test holds it there): every Act system writes it and settlement and attribution read it each step. (The
 /// load expected without events, which the grid needs, goes straight into the step's sums.)
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Meter {
@@ -49,6 +49,9 @@ pub struct Meter {
     pub segment: u16,
     /// The customer's energy supplier (see [`Customer::supplier`]).
     pub supplier: u8,
+    /// The customer's place in the rotating-outage order, uniform over 0..=65535 (its own draw):
+    /// rotating outages drop the customers whose places fall in the block being shed.
+    pub feeder: u16,
 }
 
 /// What the engine keeps about each population segment.

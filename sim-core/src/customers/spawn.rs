@@ -28,6 +28,7 @@ pub fn default_building(class: CustomerClass) -> BuildingParams {
             design_temp_c: 38.0,
             open_hour: 6.0,
             close_hour: 22.0,
+            hours_spread_h: 2.0,
             weekend_factor: 0.5,
             noise_share: 0.06,
             flexible_share: u(0.05, 0.35),
@@ -41,6 +42,7 @@ pub fn default_building(class: CustomerClass) -> BuildingParams {
             design_temp_c: 38.0,
             open_hour: 7.0,
             close_hour: 19.0,
+            hours_spread_h: 2.0,
             weekend_factor: 0.4,
             noise_share: 0.05,
             flexible_share: u(0.05, 0.3),
@@ -79,6 +81,7 @@ pub fn spawn_population(
                     design_c: p.design_temp_c,
                     open_h: p.open_hour,
                     close_h: p.close_hour,
+                    spread_h: p.hours_spread_h,
                     weekend_factor: p.weekend_factor,
                     noise_share: p.noise_share,
                 }
@@ -241,8 +244,10 @@ fn spawn_agent(
         return;
     }
     let supplier = suppliers.of(id, service);
+    let feeder = suppliers.feeder(id);
     // Components go in in a fixed order (the archetypes' order follows it).
-    let mut e = world.spawn((Weight(weight), Meter { class: class_ix, segment: si, supplier, ..Meter::default() }));
+    let mut e =
+        world.spawn((Weight(weight), Meter { class: class_ix, segment: si, supplier, feeder, ..Meter::default() }));
     if let Some(b) = base {
         e.insert(b);
     }
@@ -283,16 +288,22 @@ fn spawn_agent(
     });
 }
 
-/// Assigns each customer its energy supplier by its own draw (so supplier shares never shift the
-/// population's other draws).
+/// Assigns each customer its energy supplier and its place in the rotating-outage order, each
+/// by its own draw (so neither shifts the population's other draws).
 pub(crate) struct Suppliers<'a> {
     key: crate::rng::StreamKey,
+    feeders: crate::rng::StreamKey,
     scn: &'a ValidScenario,
 }
 
 impl<'a> Suppliers<'a> {
     fn new(scn: &'a ValidScenario, rng: &SimRng) -> Self {
-        Self { key: rng.stream("suppliers"), scn }
+        Self { key: rng.stream("suppliers"), feeders: rng.stream("feeders"), scn }
+    }
+
+    /// Customer `id`'s place in the rotating-outage order (see [`Meter::feeder`]).
+    fn feeder(&self, id: u32) -> u16 {
+        (self.feeders.uniform(u64::from(id), 0) * 65536.0).min(65535.0) as u16
     }
 
     /// The supplier index of customer `id` with service type `service`.

@@ -82,6 +82,8 @@ pub struct BuildingSchedule {
     pub open_h: f64,
     /// Closing hour.
     pub close_h: f64,
+    /// Spread of the buildings' hours around the opening and closing hours, hours.
+    pub spread_h: f64,
     /// Occupied-load share on weekends and holidays.
     pub weekend_factor: f64,
     /// Noise share of occupied and process load.
@@ -99,11 +101,27 @@ pub struct Factors {
     pub noise: f64,
 }
 
-/// Occupancy factor (0..1) at an hour of a day type.
+/// Whether a building with exactly the schedule's hours is open at `hour`.
+fn is_open(s: &BuildingSchedule, hour: f64) -> bool {
+    let hour = hour.rem_euclid(24.0);
+    if s.open_h <= s.close_h { hour >= s.open_h && hour < s.close_h } else { hour >= s.open_h || hour < s.close_h }
+}
+
+/// Points over which the spread of opening hours is averaged.
+const SPREAD_POINTS: u32 = 24;
+
+/// Occupancy factor (0..1) at an hour of a day type: the share of the segment's buildings open,
+/// each shifted by an offset spread evenly over `spread_h` (midpoint rule).
 pub fn occupancy(s: &BuildingSchedule, hour: f64, day_type: DayType) -> f64 {
-    let open =
-        if s.open_h <= s.close_h { hour >= s.open_h && hour < s.close_h } else { hour >= s.open_h || hour < s.close_h };
-    let f = if open { 1.0 } else { 0.0 };
+    let f = if s.spread_h <= 0.0 {
+        if is_open(s, hour) { 1.0 } else { 0.0 }
+    } else {
+        let n = SPREAD_POINTS;
+        let open = (0..n)
+            .filter(|k| is_open(s, hour + s.spread_h * ((f64::from(*k) + 0.5) / f64::from(n) - 0.5)))
+            .count();
+        open as f64 / f64::from(n)
+    };
     match day_type {
         DayType::Weekday => f,
         DayType::Weekend | DayType::Holiday => f * s.weekend_factor,
@@ -155,6 +173,7 @@ mod tests {
                 design_c: 36.0,
                 open_h: 7.0,
                 close_h: 19.0,
+                spread_h: 0.0,
                 weekend_factor: 0.5,
                 noise_share: 0.0,
             },
@@ -189,6 +208,23 @@ mod tests {
         assert!((c.load_kw(&b, 50.0) - 49.0).abs() < 1e-12);
         c.apply(FacilityControls::NONE, &mut b);
         assert!(!b.controlled);
+    }
+
+    #[test]
+    fn spread_hours_ramp_occupancy_evenly_through_the_closing_hour() {
+        let (_, mut s) = shop();
+        s.spread_h = 2.0;
+        // Half the buildings have closed at the stated hour, all an hour later, none an hour before.
+        assert_eq!(occupancy(&s, 19.0, DayType::Weekday), 0.5);
+        assert_eq!(occupancy(&s, 18.0, DayType::Weekday), 1.0);
+        assert_eq!(occupancy(&s, 20.0, DayType::Weekday), 0.0);
+        assert_eq!(occupancy(&s, 18.5, DayType::Weekday), 0.75);
+        assert_eq!(occupancy(&s, 7.0, DayType::Weekday), 0.5);
+        // Summed over a day, the open hours are the same as without the spread.
+        let total = |s: &BuildingSchedule| (0..2400).map(|m| occupancy(s, f64::from(m) / 100.0, DayType::Weekday)).sum::<f64>();
+        let mut sharp = s;
+        sharp.spread_h = 0.0;
+        assert!((total(&s) - total(&sharp)).abs() < 1e-9, "{} {}", total(&s), total(&sharp));
     }
 
     #[test]

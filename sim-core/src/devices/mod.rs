@@ -20,7 +20,7 @@ pub use ac::SWITCH_BIT;
 pub use building::{Building, FacilityControls};
 pub use pump::Pump;
 pub use systems::{
-    BaseLoad, Coupling, LoadShapes, LoadSums, NoiseKey, ac_control_system, ac_system, base_load_system,
+    BaseLoad, Coupling, LoadShapes, LoadSums, NoiseKey, Outage, ac_control_system, ac_system, base_load_system,
     building_system, load_shapes_system, pump_system, reset_sums_system,
 };
 

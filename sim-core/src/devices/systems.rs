@@ -14,7 +14,7 @@ use super::building::{Building, FacilityControls, Factors, expected_kw, factors 
 use super::pump::{Pump, covers, run_probability, start_hour};
 use crate::customers::{Meter, Segments, Weight};
 use crate::fold::fold_chunks;
-use crate::grid::rules::shape_at;
+use crate::grid::rules::{OutageBlock, shape_at};
 use crate::metrics::ExactSum;
 use crate::rng::{AgentStream, StreamKey};
 use crate::time::Clock;
@@ -85,6 +85,22 @@ pub struct LoadSums {
     pub ac_running: ExactSum,
     /// Load by energy supplier (index as `Segments::suppliers`), kW.
     pub by_supplier: [ExactSum; crate::customers::MAX_SUPPLIERS],
+    /// Weight of customers out of power (rotating outages).
+    pub out_weight: ExactSum,
+    /// Weight of customers whose outage began this step.
+    pub newly_out_weight: ExactSum,
+    /// Load the customers out of power would have drawn without events or noise, kW.
+    pub out_expected: ExactSum,
+}
+
+/// Who is out of power in rotating outages this step and who was the step before (a resource,
+/// set by the grid when it sheds load).
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Outage {
+    /// Customers out this step.
+    pub now: OutageBlock,
+    /// Customers out the step before.
+    pub before: OutageBlock,
 }
 
 impl LoadSums {
@@ -99,6 +115,9 @@ impl LoadSums {
         for (a, b) in self.by_supplier.iter_mut().zip(o.by_supplier) {
             a.merge(b);
         }
+        self.out_weight.merge(o.out_weight);
+        self.newly_out_weight.merge(o.newly_out_weight);
+        self.out_expected.merge(o.out_expected);
         self
     }
 }
@@ -118,6 +137,9 @@ struct Acc {
     ac_temp: f64,
     ac_running: f64,
     sup: [f64; crate::customers::MAX_SUPPLIERS],
+    out_weight: f64,
+    newly_out_weight: f64,
+    out_expected: f64,
 }
 
 impl Acc {
@@ -133,6 +155,22 @@ impl Acc {
         }
         self.expected += w * expected_kw;
         self.sup[usize::from(m.supplier) % crate::customers::MAX_SUPPLIERS] += v;
+    }
+
+    /// Whether the customer metered by `m` is out of power this step (never, unless `OUT`: the
+    /// kernels are built twice, and the build without outages runs whenever no one is out). An
+    /// out customer's expected load goes into the outage sums.
+    #[inline(always)]
+    fn out<const OUT: bool>(&mut self, m: &Meter, expected_kw: f64, w: f64, o: &Outage) -> bool {
+        if !OUT || !o.now.contains(m.feeder) {
+            return false;
+        }
+        self.out_weight += w;
+        self.out_expected += w * expected_kw;
+        if !o.before.contains(m.feeder) {
+            self.newly_out_weight += w;
+        }
+        true
     }
 
     /// Writes a customer's load to the meter and adds it to the sums.
@@ -155,6 +193,9 @@ impl Acc {
             ac_temp: s(self.ac_temp),
             ac_running: s(self.ac_running),
             by_supplier: self.sup.map(s),
+            out_weight: s(self.out_weight),
+            newly_out_weight: s(self.newly_out_weight),
+            out_expected: s(self.out_expected),
         }
     }
 }
@@ -190,6 +231,20 @@ macro_rules! over_slices {
         }
         fold_into($sums, &mut chunks, total >= PARALLEL_MIN, |($n0, $($n,)*)| $kernel);
     }};
+}
+
+/// Runs `body` with the const `OUT` false when no one is out of power this step (the common
+/// case, with no outage test in the loops), true otherwise.
+macro_rules! with_outage {
+    ($st:expr, |$out:ident| $body:expr) => {
+        if $st.outage.now.is_empty() {
+            const $out: bool = false;
+            $body
+        } else {
+            const $out: bool = true;
+            $body
+        }
+    };
 }
 
 /// A table's column as `CHUNK`-sized slices (see [`over_slices`]).
@@ -280,6 +335,7 @@ struct ActStep<'a> {
     slots: &'a [u16],
     coupled: bool,
     pumps: PumpStep,
+    outage: &'a Outage,
 }
 
 /// What the pumps need to know of the step.
@@ -351,7 +407,7 @@ fn pump_load_kw(p: &mut Pump, st: &ActStep<'_>) -> (f64, f64) {
 /// when the grid needs it).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn ac_step(
+fn ac_step<const OUT: bool>(
     s: &mut Acc,
     a: &AirConditioner,
     x: &mut AcState,
@@ -362,15 +418,18 @@ fn ac_step(
     st: &ActStep<'_>,
 ) {
     x.on = thermostat(x.on, x.temp_c, a.on_above_c, a.off_below_c);
+    let expected =
+        if st.coupled { other_expected_kw + steady_state_kw(a, sp.setpoint_c, st.tout) } else { other_expected_kw };
+    // Out of power, the unit stops and the home warms; its thermostat still calls, so the unit
+    // starts as soon as power returns (cold load pick-up).
+    let out = s.out::<OUT>(m, expected, w, st.outage);
     let blocked = a.control_mask & !a.suspended_mask & st.slots[usize::from(a.cycle_slot)] != 0;
-    let run = x.on & !blocked;
+    let run = x.on & !blocked & !out;
     x.running = run;
     // Arithmetic and indexing, not branches (see `one_if`).
     let on = one_if(run);
-    let kw = other_kw + a.elec_kw * on;
+    let kw = if out { 0.0 } else { other_kw + a.elec_kw * on };
     x.temp_c = a.next_temp_c(x.temp_c, st.tout, run);
-    let expected =
-        if st.coupled { other_expected_kw + steady_state_kw(a, sp.setpoint_c, st.tout) } else { other_expected_kw };
     s.meter(m, kw, expected, w);
     s.ac_weight += w;
     s.ac_temp += w * x.temp_c;
@@ -385,10 +444,11 @@ fn ac_step(
 /// A kernel over customers with one kind of load: `load` gives (kW, expected kW) per customer.
 macro_rules! load_kernel {
     ($name:ident, $dev:ty, $iter:ident, $load:expr) => {
-        fn $name(ds: $dev, ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
+        fn $name<const OUT: bool>(ds: $dev, ms: &mut [Meter], ws: &[Weight], st: &ActStep<'_>) -> LoadSums {
             let mut s = Acc::default();
             for ((d, m), w) in ds.$iter().zip(ms.iter_mut()).zip(ws) {
                 let (kw, expected) = $load(d, st);
+                let kw = if s.out::<OUT>(m, expected, w.0, st.outage) { 0.0 } else { kw };
                 s.meter(m, kw, expected, w.0);
             }
             s.sums()
@@ -399,7 +459,7 @@ macro_rules! load_kernel {
 /// A kernel over customers whose A/C adds to another load: `load` gives that load per customer.
 macro_rules! with_ac_kernel {
     ($name:ident, $dev:ty, $iter:ident, $load:expr) => {
-        fn $name(
+        fn $name<const OUT: bool>(
             ds: $dev,
             acs: &[AirConditioner],
             xs: &mut [AcState],
@@ -412,7 +472,7 @@ macro_rules! with_ac_kernel {
             let it = ds.$iter().zip(acs).zip(xs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws);
             for (((((d, a), x), sp), m), w) in it {
                 let other = $load(d, st);
-                ac_step(&mut s, a, x, sp, m, w.0, other, st);
+                ac_step::<OUT>(&mut s, a, x, sp, m, w.0, other, st);
             }
             s.sums()
         }
@@ -424,7 +484,7 @@ load_kernel!(pump_kernel, &mut [Pump], iter_mut, pump_load_kw);
 with_ac_kernel!(home_ac_kernel, &[BaseLoad], iter, home_base_kw);
 with_ac_kernel!(pump_ac_kernel, &mut [Pump], iter_mut, pump_load_kw);
 
-fn building_kernel(
+fn building_kernel<const OUT: bool>(
     bs: &[Building],
     cs: &[FacilityControls],
     ms: &mut [Meter],
@@ -434,6 +494,7 @@ fn building_kernel(
     let mut s = Acc::default();
     for (((b, c), m), w) in bs.iter().zip(cs).zip(ms.iter_mut()).zip(ws) {
         let (kw, expected) = facility_kw(b, c, st);
+        let kw = if s.out::<OUT>(m, expected, w.0, st.outage) { 0.0 } else { kw };
         s.meter(m, kw, expected, w.0);
     }
     s.sums()
@@ -441,7 +502,7 @@ fn building_kernel(
 
 /// Facilities with their own A/C in one pass: the facility's load, then the A/C.
 #[allow(clippy::too_many_arguments)]
-fn facility_ac_kernel(
+fn facility_ac_kernel<const OUT: bool>(
     bs: &[Building],
     cs: &[FacilityControls],
     acs: &[AirConditioner],
@@ -454,13 +515,13 @@ fn facility_ac_kernel(
     let mut s = Acc::default();
     let it = bs.iter().zip(cs).zip(acs).zip(xs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws);
     for ((((((b, c), a), x), sp), m), w) in it {
-        ac_step(&mut s, a, x, sp, m, w.0, facility_kw(b, c, st), st);
+        ac_step::<OUT>(&mut s, a, x, sp, m, w.0, facility_kw(b, c, st), st);
     }
     s.sums()
 }
 
 /// A/Cs that are the customer's only load.
-fn ac_kernel(
+fn ac_kernel<const OUT: bool>(
     acs: &[AirConditioner],
     xs: &mut [AcState],
     sps: &[AcSetpoint],
@@ -470,7 +531,7 @@ fn ac_kernel(
 ) -> LoadSums {
     let mut s = Acc::default();
     for ((((a, x), sp), m), w) in acs.iter().zip(xs.iter_mut()).zip(sps).zip(ms.iter_mut()).zip(ws) {
-        ac_step(&mut s, a, x, sp, m, w.0, (0.0, 0.0), st);
+        ac_step::<OUT>(&mut s, a, x, sp, m, w.0, (0.0, 0.0), st);
     }
     s.sums()
 }
@@ -484,6 +545,7 @@ pub struct ActInputs<'w> {
     weather: Res<'w, Weather>,
     control: Res<'w, AcControl>,
     coupling: Res<'w, Coupling>,
+    outage: Res<'w, Outage>,
 }
 
 impl ActInputs<'_> {
@@ -497,6 +559,7 @@ impl ActInputs<'_> {
             tout: self.weather.temp_c,
             slots: self.control.slot_mask.as_slice(),
             coupled: self.coupling.0,
+            outage: &self.outage,
             pumps: PumpStep {
                 day: now.day,
                 hour: now.hour_f64(),
@@ -516,7 +579,7 @@ pub fn base_load_system(
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(q, sums, |ref b, mut m, ref w| base_kernel(b, m, w, &st));
+    with_outage!(st, |OUT| over_slices!(q, sums, |ref b, mut m, ref w| base_kernel::<OUT>(b, m, w, &st)));
 }
 
 /// Act: commercial and industrial facilities without their own A/C.
@@ -527,7 +590,7 @@ pub fn building_system(
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(q, sums, |ref b, ref c, mut m, ref w| building_kernel(b, c, m, w, &st));
+    with_outage!(st, |OUT| over_slices!(q, sums, |ref b, ref c, mut m, ref w| building_kernel::<OUT>(b, c, m, w, &st)));
 }
 
 /// Act: agricultural pumps without an A/C.
@@ -538,7 +601,7 @@ pub fn pump_system(
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(q, sums, |mut p, mut m, ref w| pump_kernel(p, m, w, &st));
+    with_outage!(st, |OUT| over_slices!(q, sums, |mut p, mut m, ref w| pump_kernel::<OUT>(p, m, w, &st)));
 }
 
 /// A facility with its own A/C.
@@ -591,10 +654,16 @@ pub fn ac_system(
 ) {
     let st = inputs.step();
     let sums = &mut *sums;
-    over_slices!(homes, sums, |ref b, ref a, mut x, ref sp, mut m, ref w| home_ac_kernel(b, a, x, sp, m, w, &st));
-    over_slices!(facilities, sums, |ref b, ref c, ref a, mut x, ref sp, mut m, ref w| {
-        facility_ac_kernel(b, c, a, x, sp, m, w, &st)
+    with_outage!(st, |OUT| {
+        over_slices!(homes, sums, |ref b, ref a, mut x, ref sp, mut m, ref w| {
+            home_ac_kernel::<OUT>(b, a, x, sp, m, w, &st)
+        });
+        over_slices!(facilities, sums, |ref b, ref c, ref a, mut x, ref sp, mut m, ref w| {
+            facility_ac_kernel::<OUT>(b, c, a, x, sp, m, w, &st)
+        });
+        over_slices!(pumps, sums, |mut p, ref a, mut x, ref sp, mut m, ref w| {
+            pump_ac_kernel::<OUT>(p, a, x, sp, m, w, &st)
+        });
+        over_slices!(alone, sums, |ref a, mut x, ref sp, mut m, ref w| ac_kernel::<OUT>(a, x, sp, m, w, &st));
     });
-    over_slices!(pumps, sums, |mut p, ref a, mut x, ref sp, mut m, ref w| pump_ac_kernel(p, a, x, sp, m, w, &st));
-    over_slices!(alone, sums, |ref a, mut x, ref sp, mut m, ref w| ac_kernel(a, x, sp, m, w, &st));
 }

@@ -131,6 +131,56 @@ pub fn shed_mw(supply_mw: f64, load_mw: f64, p: &AlertParams) -> f64 {
     (load_mw - supply_mw / (1.0 + p.shed_margin_pct / 100.0)).max(0.0)
 }
 
+/// Places in the rotating-outage order (see [`crate::customers::Meter::feeder`]): 65,536 of them,
+/// each customer's drawn uniformly.
+pub const PLACES: f64 = 65536.0;
+
+/// The customers out of power in a rotating outage: those whose places fall in one of two
+/// half-open ranges (a block that runs past the last sheddable place wraps round to the first).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OutageBlock {
+    ranges: [(u32, u32); 2],
+}
+
+impl OutageBlock {
+    /// No one out.
+    pub const NONE: Self = Self { ranges: [(0, 0); 2] };
+
+    /// The block that starts at place `start` and holds `share` of all customers, when the
+    /// places from `(1 - exempt_share) * PLACES` up are never shed. A share above the sheddable
+    /// share sheds every sheddable customer.
+    pub fn new(start: f64, share: f64, exempt_share: f64) -> Self {
+        let l = ((1.0 - exempt_share) * PLACES).round().clamp(0.0, PLACES);
+        let width = (share * PLACES).round().clamp(0.0, l);
+        if width <= 0.0 {
+            return Self::NONE;
+        }
+        let start = start.rem_euclid(l.max(1.0)).floor();
+        let end = start + width;
+        let first = (start as u32, end.min(l) as u32);
+        let second = (0, (end - l).max(0.0) as u32);
+        Self { ranges: [first, second] }
+    }
+
+    /// Whether the customer at `place` is out.
+    #[inline(always)]
+    pub fn contains(&self, place: u16) -> bool {
+        let p = u32::from(place);
+        let [(a, b), (c, d)] = self.ranges;
+        (a <= p && p < b) | (c <= p && p < d)
+    }
+
+    /// Whether no one is out.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.iter().all(|(a, b)| a >= b)
+    }
+
+    /// The share of all places in the block.
+    pub fn share(&self) -> f64 {
+        self.ranges.iter().map(|(a, b)| f64::from(b.saturating_sub(*a))).sum::<f64>() / PLACES
+    }
+}
+
 /// The share of demand conserved in answer to alerts, %.
 ///
 /// `flex_alert` is whether a Flex Alert or higher is in effect, `earlier_alert_days` how many
@@ -162,6 +212,31 @@ impl ForecastHour {
     /// Forecast reserve margin, %.
     pub fn margin_pct(&self) -> f64 {
         reserve_margin_pct(self.supply_mw, self.demand_mw)
+    }
+}
+
+#[cfg(test)]
+mod outage_tests {
+    use super::*;
+
+    #[test]
+    fn a_block_holds_its_share_of_places_and_wraps_past_the_exempt_ones() {
+        // 10 % of customers, none exempt, from place 0: places 0..6554.
+        let b = OutageBlock::new(0.0, 0.1, 0.0);
+        assert_eq!(b.share(), 6554.0 / PLACES);
+        assert!(b.contains(0) && b.contains(6553) && !b.contains(6554));
+        // With a quarter exempt, sheddable places are 0..49152. A 10 % block from 45,000 runs to
+        // 49,152 and wraps round to 0..2402 (4,152 + 2,402 = 6,554 places), never touching the
+        // exempt places.
+        let w = OutageBlock::new(45_000.0, 0.1, 0.25);
+        assert!(w.contains(45_000) && w.contains(49_151) && !w.contains(49_152) && !w.contains(65_535));
+        assert!(w.contains(0) && w.contains(2401) && !w.contains(2402) && !w.contains(44_999));
+        assert_eq!(w.share(), 6554.0 / PLACES);
+        // More than the sheddable share: every sheddable customer, no exempt one.
+        let all = OutageBlock::new(1000.0, 0.9, 0.25);
+        assert_eq!(all.share(), 0.75);
+        assert!(all.contains(0) && all.contains(49_151) && !all.contains(49_152));
+        assert!(OutageBlock::new(10.0, 0.0, 0.0).is_empty() && !b.is_empty());
     }
 }
 

@@ -2,9 +2,10 @@
 
 use super::alerts::{AlertLevel, IssuedAlert, RtAlertState};
 use super::rules::{
-    ForecastHour, Supply, SupplyDay, ThermalDrivers, conservation_target_pct, demand_mw, ema, reserve_margin_pct, shed_mw,
+    ForecastHour, OutageBlock, PLACES, Supply, SupplyDay, ThermalDrivers, conservation_target_pct, demand_mw, ema, reserve_margin_pct, shed_mw,
     supply,
 };
+use crate::devices::Outage;
 use crate::metrics::PopulationLoad;
 use crate::rng::SimRng;
 use crate::scenario::{AlertSource, CalendarAlert, GridConfig, ValidScenario};
@@ -43,8 +44,22 @@ pub struct GridState {
     pub alert: AlertLevel,
     /// Real-time EEA declaration state.
     pub rt: RtAlertState,
-    /// Firm load shed this step (rotating outages), MW.
+    /// Firm load shed this step (rotating outages): the load of the customers out of power, MW.
     pub shed_mw: f64,
+    /// System customers per simulated customer (weighted): the system's demand over the simulated
+    /// customers' expected load.
+    pub system_per_simulated_customer: f64,
+    /// Share of all customers out of power this step (the block decided the step before).
+    shed_share: f64,
+    /// Load shed ordered for this step (decided the step before), MW.
+    ordered_mw: f64,
+    /// The present rotating outage: (when it began, UTC seconds; its block's turn, from 0).
+    rotation: Option<(i64, i64)>,
+    /// Place in the outage order where the present block starts (see `OutageBlock`).
+    block_start: f64,
+    /// Place where the next outage's first block starts: after the last block shed, so that the
+    /// next outage falls on other customers.
+    next_place: f64,
     /// Day-ahead alerts issued so far.
     pub issued: Vec<IssuedAlert>,
     /// Next-day peak demand forecast: (day number, MW), made at the day-ahead issue time.
@@ -56,13 +71,11 @@ pub struct GridState {
     /// Today's highest system load so far, MW.
     pub today_peak_mw: f64,
     /// Lowest reserve margin forecast over the declaration look-ahead, %.
-    pub lookahead_margin_pct: f64,
+    lookahead_margin_pct: f64,
     /// Demand conserved in answer to alerts this step, MW.
     pub conservation_mw: f64,
     /// When today's emergency text alert goes (or went) out, UTC seconds.
-    pub text_alert_utc_s: Option<i64>,
-    /// Every emergency text alert sent, UTC seconds.
-    pub text_alerts: Vec<i64>,
+    text_alert_utc_s: Option<i64>,
     /// The simulated customers' deviation from their expected load at the last step, MW.
     customers_deviation_mw: f64,
     /// Whether a Flex Alert or higher has been in effect today.
@@ -95,6 +108,12 @@ impl GridState {
             alert: AlertLevel::None,
             rt: RtAlertState::default(),
             shed_mw: 0.0,
+            system_per_simulated_customer: 0.0,
+            shed_share: 0.0,
+            ordered_mw: 0.0,
+            rotation: None,
+            block_start: 0.0,
+            next_place: 0.0,
             issued: vec![],
             next_day_peak_forecast: None,
             next_day_min_margin: None,
@@ -103,7 +122,6 @@ impl GridState {
             lookahead_margin_pct: 100.0,
             conservation_mw: 0.0,
             text_alert_utc_s: None,
-            text_alerts: vec![],
             customers_deviation_mw: 0.0,
             alerted_today: false,
             earlier_alert_days: 0,
@@ -141,13 +159,47 @@ impl GridState {
             let load = demand_mw(d, now.date.month(), m, now.day_type, drv) * (1.0 + self.demand_error)
                 - self.conservation_mw
                 + self.customers_deviation_mw;
-            let mut sup = supply(&self.cfg.supply, utc, m, drv, self.day, tripped_mw).total();
-            if self.rt.level >= AlertLevel::Eea2 {
-                sup += self.cfg.supply.emergency_assistance_mw;
-            }
+            let sup = supply(&self.cfg.supply, utc, m, drv, self.day, tripped_mw).total() + self.assistance_mw();
             worst = worst.min(reserve_margin_pct(sup, load.max(0.0)));
         }
         worst
+    }
+
+    /// The block of customers out of power next step, for a shed of `share` of demand starting
+    /// at `next_utc_s`: the present outage's block, or the next one once its turn is over; none
+    /// when nothing is shed. Remembers the block's share for the rest of the system.
+    fn rotate(&mut self, share: f64, next_utc_s: i64) -> OutageBlock {
+        let op = &self.cfg.outages;
+        if share <= 0.0 {
+            if self.rotation.take().is_some() {
+                self.next_place = self.block_start + self.shed_share * PLACES;
+            }
+            self.shed_share = 0.0;
+            return OutageBlock::NONE;
+        }
+        let turn_s = i64::from(op.rotation_minutes) * 60;
+        match self.rotation {
+            None => {
+                self.rotation = Some((next_utc_s, 0));
+                self.block_start = self.next_place;
+            }
+            Some((since, turn)) => {
+                let now_turn = (next_utc_s - since).div_euclid(turn_s);
+                if now_turn != turn {
+                    self.block_start += self.shed_share * PLACES;
+                    self.rotation = Some((since, now_turn));
+                }
+            }
+        }
+        let block = OutageBlock::new(self.block_start, share, op.exempt_share);
+        self.shed_share = block.share();
+        block
+    }
+
+    /// Emergency assistance from neighbouring balancing areas, MW: offered while EEA 2 or 3 is in
+    /// effect, whether the model declared it or the calendar replays it.
+    fn assistance_mw(&self) -> f64 {
+        if self.alert >= AlertLevel::Eea2 { self.cfg.supply.emergency_assistance_mw } else { 0.0 }
     }
 
     /// Moves conservation one step toward what the alerts in effect call for.
@@ -161,7 +213,6 @@ impl GridState {
         if cp.text_alert && self.alert == AlertLevel::Eea3 && self.text_alert_utc_s.is_none() {
             let at = now.utc_s + i64::from(cp.text_alert_after_eea3_minutes) * 60;
             self.text_alert_utc_s = Some(at);
-            self.text_alerts.push(at);
         }
         let text = self.text_alert_utc_s.is_some_and(|t| t <= now.utc_s);
         let target = if in_window || text && now.minute_of_day < we {
@@ -309,9 +360,7 @@ pub fn grid_observe_system(clock: Res<'_, Clock>, weather: Res<'_, Weather>, mut
     g.update_conservation(&clock, d);
     g.modelled_demand_mw = d - g.conservation_mw;
     g.supply = supply(&g.cfg.supply, now.utc_s, now.minute_of_day, g.drivers, g.day, tripped);
-    if g.rt.level >= AlertLevel::Eea2 {
-        g.supply.imports_mw += g.cfg.supply.emergency_assistance_mw;
-    }
+    g.supply.imports_mw += g.assistance_mw();
     g.lookahead_margin_pct = g.lookahead_margin(&clock, &weather, tripped);
     let issue = g.issue_minute;
     if now.minute_of_day <= issue && issue < now.minute_of_day + clock.step_minutes {
@@ -319,23 +368,44 @@ pub fn grid_observe_system(clock: Res<'_, Clock>, weather: Res<'_, Weather>, mut
     }
 }
 
-/// Settle: system load with the simulated customers, reserve margin, alert level and load shed.
-pub fn grid_balance_system(clock: Res<'_, Clock>, pop: Res<'_, PopulationLoad>, mut grid: ResMut<'_, GridState>) {
+/// Settle: system load with the simulated customers and the rotating outages in force, reserve
+/// margin, alert level, and the load to shed from the next step.
+///
+/// Demand is what the system would draw with no one out of power (the customers out count at
+/// their expected load). The shed ordered comes off it: the simulated customers out of power
+/// (the same share of them as the order's share of demand) and, for the rest of the order, the
+/// rest of the system's customers; the load served is demand less the shed. Alerts are
+/// declared, and the next shed sized, on the margin over demand, so shedding does not lift the
+/// emergency that called for it.
+pub fn grid_balance_system(
+    clock: Res<'_, Clock>,
+    pop: Res<'_, PopulationLoad>,
+    mut grid: ResMut<'_, GridState>,
+    mut outage: ResMut<'_, Outage>,
+) {
     let g = &mut *grid;
     let now = clock.now.utc_s;
-    g.customers_deviation_mw = pop.actual_mw - pop.expected_mw;
-    g.system_load_mw = (g.modelled_demand_mw + g.customers_deviation_mw).max(0.0);
+    g.customers_deviation_mw = pop.actual_mw + pop.out_expected_mw - pop.expected_mw;
+    let demand = (g.modelled_demand_mw + g.customers_deviation_mw).max(0.0);
+    let rest_shed = (g.ordered_mw - pop.out_expected_mw).clamp(0.0, (g.modelled_demand_mw - pop.expected_mw).max(0.0));
+    g.shed_mw = (pop.out_expected_mw + rest_shed).min(demand);
+    g.system_load_mw = demand - g.shed_mw;
+    g.system_per_simulated_customer = if pop.expected_mw > 0.0 { demand / pop.expected_mw } else { 0.0 };
     let total = g.supply.total();
     g.margin_pct = reserve_margin_pct(total, g.system_load_mw);
-    if g.calendar.is_some() {
-        let (level, shed) = g.calendar_at(now);
-        g.alert = level;
-        g.shed_mw = shed;
+    let next = now + i64::from(clock.step_minutes) * 60;
+    let order = if g.calendar.is_some() {
+        g.alert = g.calendar_at(now).0;
+        g.calendar_at(next).1
     } else {
         let params = g.cfg.alerts.clone();
-        g.rt.update(g.margin_pct.min(g.lookahead_margin_pct), now, &params);
+        g.rt.update(reserve_margin_pct(total, demand).min(g.lookahead_margin_pct), now, &params);
         g.alert = g.rt.level.max(g.day_ahead_at(now));
-        g.shed_mw = if g.rt.level == AlertLevel::Eea3 { shed_mw(total, g.system_load_mw, &params) } else { 0.0 };
-    }
+        if g.rt.level == AlertLevel::Eea3 { shed_mw(total, demand, &params) } else { 0.0 }
+    };
+    g.ordered_mw = order.min(demand);
+    let share = if demand > 0.0 { g.ordered_mw / demand } else { 0.0 };
+    let block = g.rotate(share, next);
+    *outage = Outage { before: outage.now, now: block };
     g.today_peak_mw = g.today_peak_mw.max(g.system_load_mw);
 }

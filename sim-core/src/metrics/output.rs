@@ -30,6 +30,26 @@ pub struct IssuedAlertReport {
     pub forecast_margin_pct: f64,
 }
 
+/// A day's rotating outages, as reported.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutageDayReport {
+    /// Local date.
+    pub date: String,
+    /// First step with load shed (local).
+    pub start: String,
+    /// End of the last step with load shed (local).
+    pub end: String,
+    /// Highest load shed, MW.
+    pub peak_shed_mw: f64,
+    /// Energy not served, MWh.
+    pub unserved_mwh: f64,
+    /// Simulated customers who lost power that day (weighted; each counted once per outage).
+    pub customers_out: f64,
+    /// Customers on the whole system who lost power that day (estimated: see `timeseries.csv`'s
+    /// `system_customers_out`).
+    pub system_customers_out: f64,
+}
+
 /// The run's summary (`summary.json`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RunSummary {
@@ -63,6 +83,8 @@ pub struct RunSummary {
     pub alert_hours_at_or_above: BTreeMap<AlertLevel, f64>,
     /// Energy not served because of rotating outages, MWh.
     pub unserved_energy_mwh: f64,
+    /// Each day with rotating outages: when, how much, and how many customers lost power.
+    pub outages: Vec<OutageDayReport>,
     /// Highest load of the simulated customers (weighted), MW.
     pub customers_peak_mw: f64,
     /// When it occurred.
@@ -197,6 +219,41 @@ pub struct ProgramReport<'a> {
     pub run_days: f64,
 }
 
+/// The days with rotating outages, in order.
+/// `run_end` is the end of the last step (local).
+fn outage_days(steps: &[StepRecord], dt_h: f64, run_end: &str) -> Vec<OutageDayReport> {
+    let mut out: Vec<OutageDayReport> = vec![];
+    for (i, s) in steps.iter().enumerate().filter(|(_, s)| s.unserved_mw > 0.0) {
+        let date = s.time.date.to_string();
+        let end = steps.get(i + 1).map_or_else(|| run_end.to_string(), |n| n.time.rfc3339());
+        match out.last_mut() {
+            Some(d) if d.date == date => {
+                d.end = end;
+                d.peak_shed_mw = d.peak_shed_mw.max(s.unserved_mw);
+                d.unserved_mwh += s.unserved_mw * dt_h;
+                d.customers_out += s.customers_newly_out;
+                d.system_customers_out += s.system_customers_newly_out;
+            }
+            _ => out.push(OutageDayReport {
+                date,
+                start: s.time.rfc3339(),
+                end,
+                peak_shed_mw: s.unserved_mw,
+                unserved_mwh: s.unserved_mw * dt_h,
+                customers_out: s.customers_newly_out,
+                system_customers_out: s.system_customers_newly_out,
+            }),
+        }
+    }
+    for d in &mut out {
+        d.peak_shed_mw = round(d.peak_shed_mw, 3);
+        d.unserved_mwh = round(d.unserved_mwh, 3);
+        d.customers_out = round(d.customers_out, 3);
+        d.system_customers_out = round(d.system_customers_out, 0);
+    }
+    out
+}
+
 impl RunSummary {
     /// Builds the summary from the recorded steps.
     #[allow(clippy::too_many_arguments)]
@@ -232,6 +289,7 @@ impl RunSummary {
             at_or_above.insert(l, round(m * dt_h, 4));
         }
         let time_of = |s: Option<&StepRecord>| s.map(|s| s.time.rfc3339()).unwrap_or_default();
+        let outages = outage_days(steps, dt_h, &end_text);
         RunSummary {
             scenario: scenario.to_string(),
             seed,
@@ -248,6 +306,7 @@ impl RunSummary {
             alert_hours,
             alert_hours_at_or_above: at_or_above,
             unserved_energy_mwh: round(steps.iter().map(|s| s.unserved_mw).sum::<f64>() * dt_h, 3),
+            outages,
             customers_peak_mw: round(cpeak.map_or(0.0, |s| s.customers_load_mw), 3),
             customers_peak_time: time_of(cpeak),
             customers_energy_mwh: round(steps.iter().map(|s| s.customers_load_mw).sum::<f64>() * dt_h, 3),
@@ -444,7 +503,7 @@ const BEFORE_ALERT: [NumberSpec; 4] = [
 ];
 
 /// The numeric columns after `alert`, up to the per-program reductions.
-const AFTER_ALERT: [NumberSpec; 15] = [
+const AFTER_ALERT: [NumberSpec; 17] = [
     ("customers_load_mw", 6, |s| s.customers_load_mw),
     ("customers_expected_mw", 6, |s| s.customers_expected_mw),
     ("residential_mw", 6, |s| s.class_mw[0]),
@@ -456,6 +515,8 @@ const AFTER_ALERT: [NumberSpec; 15] = [
     ("imports_mw", 3, |s| s.imports_mw),
     ("firm_mw", 3, |s| s.firm_mw),
     ("unserved_mw", 3, |s| s.unserved_mw),
+    ("customers_out", 3, |s| s.customers_out),
+    ("system_customers_out", 0, |s| s.system_customers_out),
     ("conservation_mw", 3, |s| s.conservation_mw),
     ("mean_indoor_temp_c", 4, |s| s.mean_indoor_temp_c),
     ("ac_running_share", 5, |s| s.ac_running_share),

@@ -59,6 +59,12 @@ pub struct PopulationLoad {
     pub expected_mw: f64,
     /// Actual load by class (residential, commercial, industrial, agricultural), MW.
     pub by_class_mw: [f64; 4],
+    /// Load the customers out of power would have drawn without events or noise, MW.
+    pub out_expected_mw: f64,
+    /// Customers out of power (weighted).
+    pub out_customers: f64,
+    /// Customers whose outage began this step (weighted).
+    pub newly_out_customers: f64,
 }
 
 /// Energy served to the simulated customers by each supplier over the run, kWh (a resource).
@@ -94,8 +100,18 @@ pub struct StepRecord {
     pub imports_mw: f64,
     /// Dispatchable fleet available, MW.
     pub firm_mw: f64,
-    /// Firm load shed (rotating outages), MW.
+    /// Firm load shed (rotating outages): the load the customers out of power would have drawn, MW.
     pub unserved_mw: f64,
+    /// Simulated customers out of power (weighted: the real customers they stand for).
+    pub customers_out: f64,
+    /// Simulated customers whose outage began this step (weighted).
+    pub customers_newly_out: f64,
+    /// Customers out of power on the whole system: the simulated customers out, scaled by the
+    /// system's demand over theirs (an estimate: the rest of the system is taken to have the
+    /// simulated customers' load per customer).
+    pub system_customers_out: f64,
+    /// System customers whose outage began this step (the same estimate).
+    pub system_customers_newly_out: f64,
     /// Demand conserved in answer to alerts (Flex Alerts, the emergency text alert), MW.
     pub conservation_mw: f64,
     /// Mean indoor temperature of homes with A/C (weighted), °C.
@@ -138,6 +154,9 @@ pub fn aggregate_meters_system(
         actual_mw: all.value() / 1000.0,
         expected_mw: sums.expected.value() / 1000.0,
         by_class_mw: sums.by_class.map(|x| x.value() / 1000.0),
+        out_expected_mw: sums.out_expected.value() / 1000.0,
+        out_customers: sums.out_weight.value(),
+        newly_out_customers: sums.newly_out_weight.value(),
     };
 }
 
@@ -168,6 +187,10 @@ pub fn record_system(
         imports_mw: 0.0,
         firm_mw: 0.0,
         unserved_mw: 0.0,
+        customers_out: pop.out_customers,
+        customers_newly_out: pop.newly_out_customers,
+        system_customers_out: 0.0,
+        system_customers_newly_out: 0.0,
         conservation_mw: 0.0,
         mean_indoor_temp_c: mean_t,
         ac_running_share: run_share,
@@ -186,6 +209,8 @@ pub fn record_system(
         r.imports_mw = g.supply.imports_mw;
         r.firm_mw = g.supply.firm_mw;
         r.unserved_mw = g.shed_mw;
+        r.system_customers_out = pop.out_customers * g.system_per_simulated_customer;
+        r.system_customers_newly_out = pop.newly_out_customers * g.system_per_simulated_customer;
         r.conservation_mw = g.conservation_mw;
     }
     metrics.steps.push(r);

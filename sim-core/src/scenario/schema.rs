@@ -577,6 +577,9 @@ pub struct GridConfig {
     /// Alert thresholds and forecasting.
     #[serde(default)]
     pub alerts: AlertParams,
+    /// Rotating outages: how shed load is spread over customers.
+    #[serde(default)]
+    pub outages: OutageParams,
     /// Voluntary conservation in response to alerts.
     #[serde(default)]
     pub conservation: ConservationParams,
@@ -591,6 +594,7 @@ impl Default for GridConfig {
             demand: DemandParams::default(),
             supply: SupplyParams::default(),
             alerts: AlertParams::default(),
+            outages: OutageParams::default(),
             conservation: ConservationParams::default(),
         }
     }
@@ -1024,6 +1028,37 @@ impl Default for ConservationParams {
     }
 }
 
+/// Rotating outages (firm load shed in EEA 3).
+///
+/// The shed is spread over every customer on the system in proportion to load: the simulated
+/// customers lose power in rotating blocks (a share of them equal to the shed's share of demand),
+/// and the rest of the system's demand is cut by the same share. A block is out for
+/// `rotation_minutes`, then the next block takes its place; a customer's devices are off while
+/// it is out and start again on their own controls when power returns.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutageParams {
+    /// How long each block of customers is out before the next block takes its turn, minutes.
+    /// Assumption: the utilities' rotating outages of August 2020 lasted about an hour per
+    /// block.
+    #[serde(default = "o_rotation")]
+    pub rotation_minutes: u32,
+    /// Share of customers never shed (circuits serving hospitals, emergency services and other
+    /// essential loads), 0-0.9. Assumption; 0 sheds everyone in turn.
+    #[serde(default)]
+    pub exempt_share: f64,
+}
+
+fn o_rotation() -> u32 {
+    60
+}
+
+impl Default for OutageParams {
+    fn default() -> Self {
+        Self { rotation_minutes: o_rotation(), exempt_share: 0.0 }
+    }
+}
+
 // ------------------------------------------------------------------------------------------ population
 
 /// Customer class (DOMAIN.md §1).
@@ -1318,6 +1353,10 @@ pub struct BuildingParams {
     /// Closing hour (local, 0-24).
     #[serde(default = "bp_close")]
     pub close_hour: f64,
+    /// How widely the segment's buildings' hours differ: each building's opening and closing are
+    /// shifted by an offset spread evenly over this many hours, centred on the hours above.
+    #[serde(default = "bp_spread")]
+    pub hours_spread_h: f64,
     /// Share of the occupied load on weekends and holidays.
     #[serde(default = "bp_weekend")]
     pub weekend_factor: f64,
@@ -1343,6 +1382,10 @@ fn bp_open() -> f64 {
 }
 fn bp_close() -> f64 {
     19.0
+}
+// Assumption: businesses do not all open and close on the same minute; two hours is editable.
+fn bp_spread() -> f64 {
+    2.0
 }
 fn bp_weekend() -> f64 {
     0.4

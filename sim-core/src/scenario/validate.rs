@@ -135,6 +135,11 @@ impl Checker {
             self.push(path, format!("{v} is out of range: expected {lo} to {hi}"));
         }
     }
+    fn minutes_in_a_day(&mut self, path: Vec<Seg>, minutes: u32) {
+        if minutes > 24 * 60 {
+            self.push(path, format!("{minutes} is out of range: expected at most 1440 minutes (one day)"));
+        }
+    }
     fn dist(&mut self, path: Vec<Seg>, d: &Dist, lo: f64, hi: f64) {
         if let Err(m) = d.check(lo, hi) {
             self.push(path, m);
@@ -407,18 +412,19 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         c.push(gp("alerts", "flex_alert_margin_pct"), "expected flex_alert_margin_pct >= eea_watch_margin_pct");
     }
     c.range(gp("alerts", "clear_hysteresis_pct"), a.clear_hysteresis_pct, 0.0, 50.0);
-    if a.lookahead_minutes > 24 * 60 {
-        c.push(gp("alerts", "lookahead_minutes"), "expected at most 1440 minutes (one day)");
+    c.minutes_in_a_day(gp("alerts", "lookahead_minutes"), a.lookahead_minutes);
+    let op = &g.outages;
+    if !(5..=24 * 60).contains(&op.rotation_minutes) {
+        c.push(gp("outages", "rotation_minutes"), format!("{} is out of range: expected 5 to 1440", op.rotation_minutes));
     }
+    c.range(gp("outages", "exempt_share"), op.exempt_share, 0.0, 0.9);
     let cp = &g.conservation;
     c.range(gp("conservation", "flex_alert_pct"), cp.flex_alert_pct, 0.0, 50.0);
     c.range(gp("conservation", "fatigue_pct_per_day"), cp.fatigue_pct_per_day, 0.0, 50.0);
     c.range(gp("conservation", "text_alert_pct"), cp.text_alert_pct, 0.0, 50.0);
     c.range(gp("conservation", "response_tau_minutes"), cp.response_tau_minutes, 0.1, 1440.0);
     c.range(gp("conservation", "flex_response_tau_minutes"), cp.flex_response_tau_minutes, 0.1, 1440.0);
-    if cp.text_alert_after_eea3_minutes > 24 * 60 {
-        c.push(gp("conservation", "text_alert_after_eea3_minutes"), "expected at most 1440 minutes (one day)");
-    }
+    c.minutes_in_a_day(gp("conservation", "text_alert_after_eea3_minutes"), cp.text_alert_after_eea3_minutes);
     let issue =
         parse_hhmm(&a.day_ahead_issue_time).map_err(|m| c.push(gp("alerts", "day_ahead_issue_time"), m)).unwrap_or(0);
     if issue >= 24 * 60 {
@@ -651,6 +657,7 @@ fn check_segment(c: &mut Checker, i: usize, seg: &Segment) {
             }
             c.range(p2("building", "open_hour"), b.open_hour, 0.0, 24.0);
             c.range(p2("building", "close_hour"), b.close_hour, 0.0, 24.0);
+            c.range(p2("building", "hours_spread_h"), b.hours_spread_h, 0.0, 12.0);
             c.range(p2("building", "weekend_factor"), b.weekend_factor, 0.0, 1.0);
             c.range(p2("building", "noise_share"), b.noise_share, 0.0, 1.0);
         }

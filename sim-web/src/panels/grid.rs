@@ -160,6 +160,9 @@ pub fn capacity_alerts(ui: &mut egui::Ui, job: &RunJob) {
         ui.label("Load shed now");
         ui.label(format!("{} MW", fmt_num(snap.unserved_mw, 0)));
         ui.end_row();
+        ui.label("Customers out now");
+        ui.label(format!("about {} (estimated, whole system)", fmt_num(snap.system_customers_out, 0)));
+        ui.end_row();
         ui.label("Conservation now");
         ui.label(format!("{} MW", fmt_num(snap.conservation_mw, 0)));
         ui.end_row();

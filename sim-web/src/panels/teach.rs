@@ -252,9 +252,11 @@ impl TeachState {
                         time.clone(),
                         "Rotating outages begin".into(),
                         format!(
-                            "{} MW of customers are switched off in turn to keep the grid \
-                             stable.",
-                            fmt_num(s.unserved_mw, 0)
+                            "{} MW of customers, about {} of them, are switched off in turn to \
+                             keep the grid stable. Their air conditioners stop; when power comes \
+                             back they all start at once.",
+                            fmt_num(s.unserved_mw, 0),
+                            fmt_num(s.system_customers_out, 0)
                         ),
                         super::alert_color(AlertLevel::Eea3),
                     );
