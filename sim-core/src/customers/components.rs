@@ -35,8 +35,9 @@ pub struct Weight(pub f64);
 
 /// The customer's load this step, kW, and what the step's sums split it by.
 ///
-/// 16 bytes (a test holds it there): every Act system writes it and settlement and attribution read it each step. (The
-/// load expected without events, which the grid needs, goes straight into the step's sums.)
+/// 16 bytes (a test holds it there): every Act system writes it and settlement and attribution
+/// read it each step. (The load expected without events, which the grid needs, goes straight
+/// into the step's sums.)
 #[derive(Component, Clone, Copy, Debug, Default, PartialEq)]
 pub struct Meter {
     /// Load this step, kW.

@@ -49,8 +49,6 @@ pub struct GridState {
     /// System customers per simulated customer (weighted): the system's demand over the simulated
     /// customers' expected load.
     pub system_per_simulated_customer: f64,
-    /// Share of all customers out of power this step (the block decided the step before).
-    shed_share: f64,
     /// Load shed ordered for this step (decided the step before), MW.
     ordered_mw: f64,
     /// The present rotating outage: (when it began, UTC seconds; its block's turn, from 0).
@@ -109,7 +107,6 @@ impl GridState {
             rt: RtAlertState::default(),
             shed_mw: 0.0,
             system_per_simulated_customer: 0.0,
-            shed_share: 0.0,
             ordered_mw: 0.0,
             rotation: None,
             block_start: 0.0,
@@ -166,15 +163,14 @@ impl GridState {
     }
 
     /// The block of customers out of power next step, for a shed of `share` of demand starting
-    /// at `next_utc_s`: the present outage's block, or the next one once its turn is over; none
-    /// when nothing is shed. Remembers the block's share for the rest of the system.
-    fn rotate(&mut self, share: f64, next_utc_s: i64) -> OutageBlock {
+    /// at `next_utc_s`, given `current`, the block out this step: the present outage's block, or
+    /// the next one once its turn is over; none when nothing is shed.
+    fn rotate(&mut self, share: f64, next_utc_s: i64, current: &OutageBlock) -> OutageBlock {
         let op = &self.cfg.outages;
         if share <= 0.0 {
             if self.rotation.take().is_some() {
-                self.next_place = self.block_start + self.shed_share * PLACES;
+                self.next_place = self.block_start + current.share() * PLACES;
             }
-            self.shed_share = 0.0;
             return OutageBlock::NONE;
         }
         let turn_s = i64::from(op.rotation_minutes) * 60;
@@ -186,14 +182,12 @@ impl GridState {
             Some((since, turn)) => {
                 let now_turn = (next_utc_s - since).div_euclid(turn_s);
                 if now_turn != turn {
-                    self.block_start += self.shed_share * PLACES;
+                    self.block_start += current.share() * PLACES;
                     self.rotation = Some((since, now_turn));
                 }
             }
         }
-        let block = OutageBlock::new(self.block_start, share, op.exempt_share);
-        self.shed_share = block.share();
-        block
+        OutageBlock::new(self.block_start, share, op.exempt_share)
     }
 
     /// Emergency assistance from neighbouring balancing areas, MW: offered while EEA 2 or 3 is in
@@ -405,7 +399,7 @@ pub fn grid_balance_system(
     };
     g.ordered_mw = order.min(demand);
     let share = if demand > 0.0 { g.ordered_mw / demand } else { 0.0 };
-    let block = g.rotate(share, next);
+    let block = g.rotate(share, next, &outage.now);
     *outage = Outage { before: outage.now, now: block };
     g.today_peak_mw = g.today_peak_mw.max(g.system_load_mw);
 }

@@ -414,9 +414,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     c.range(gp("alerts", "clear_hysteresis_pct"), a.clear_hysteresis_pct, 0.0, 50.0);
     c.minutes_in_a_day(gp("alerts", "lookahead_minutes"), a.lookahead_minutes);
     let op = &g.outages;
-    if !(5..=24 * 60).contains(&op.rotation_minutes) {
-        c.push(gp("outages", "rotation_minutes"), format!("{} is out of range: expected 5 to 1440", op.rotation_minutes));
-    }
+    c.range(gp("outages", "rotation_minutes"), f64::from(op.rotation_minutes), 5.0, 1440.0);
     c.range(gp("outages", "exempt_share"), op.exempt_share, 0.0, 0.9);
     let cp = &g.conservation;
     c.range(gp("conservation", "flex_alert_pct"), cp.flex_alert_pct, 0.0, 50.0);
