@@ -29,6 +29,8 @@ enum Command {
     Batch(cmd::batch::BatchArgs),
     /// Merge the outputs of sharded batches into one batch's outputs.
     Merge(cmd::merge::MergeArgs),
+    /// Compare the model with the published figures of 2020 and 2022; write the calibration report.
+    Calibrate(cmd::calibrate::CalibrateArgs),
 }
 
 /// A failure with the exit code it deserves: 2 for the user's input, 1 for everything else.
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
         Some(Command::Baseline(a)) => cmd::baseline::baseline(a),
         Some(Command::Batch(a)) => cmd::batch::batch(a),
         Some(Command::Merge(a)) => cmd::merge::merge(a),
+        Some(Command::Calibrate(a)) => cmd::calibrate::calibrate(a),
         None => cmd::run::run(cmd::run::RunArgs::default()),
     };
     match result {

@@ -43,6 +43,7 @@ internal!(
     weather
 );
 
+pub mod calibration;
 mod csv_in;
 mod csv_out;
 pub mod data;
@@ -78,7 +79,7 @@ pub use aggregators::{Aggregators, DrpSummary};
 pub use grid::AlertLevel;
 pub use grid::IssuedAlert;
 pub use metrics::cca::EventNotice;
-pub use metrics::{Column, ColumnValues, ProgramSummary, RunSummary, StepRecord, Timeseries};
+pub use metrics::{Column, ColumnValues, OutageDayReport, ProgramSummary, RunSummary, StepRecord, Timeseries};
 pub use views::{DrpView, GridView, MarketTotals, MarketView, ProgramsView, SegmentView, segment_views};
 
 /// Customer baselines from meter data (`drsim baseline`), the method settlement uses.

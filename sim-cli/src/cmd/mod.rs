@@ -2,6 +2,7 @@
 
 pub mod baseline;
 pub mod batch;
+pub mod calibrate;
 pub mod check;
 pub mod merge;
 pub mod rules;

@@ -46,6 +46,8 @@ pub struct GridState {
     pub rt: RtAlertState,
     /// Firm load shed this step (rotating outages): the load of the customers out of power, MW.
     pub shed_mw: f64,
+    /// Supply the replay withholds this step so the margin is at the replayed level's threshold, MW.
+    pub replay_withheld_mw: f64,
     /// System customers per simulated customer (weighted): the system's demand over the simulated
     /// customers' expected load.
     pub system_per_simulated_customer: f64,
@@ -107,6 +109,7 @@ impl GridState {
             rt: RtAlertState::default(),
             shed_mw: 0.0,
             system_per_simulated_customer: 0.0,
+            replay_withheld_mw: 0.0,
             ordered_mw: 0.0,
             rotation: None,
             block_start: 0.0,
@@ -385,11 +388,22 @@ pub fn grid_balance_system(
     g.shed_mw = (pop.out_expected_mw + rest_shed).min(demand);
     g.system_load_mw = demand - g.shed_mw;
     g.system_per_simulated_customer = if pop.expected_mw > 0.0 { demand / pop.expected_mw } else { 0.0 };
-    let total = g.supply.total();
-    g.margin_pct = reserve_margin_pct(total, g.system_load_mw);
+    let mut total = g.supply.total();
     let next = now + i64::from(clock.step_minutes) * 60;
+    g.replay_withheld_mw = 0.0;
     let order = if g.calendar.is_some() {
         g.alert = g.calendar_at(now).0;
+        // A replayed emergency finds the grid as short as its level says: supply the modelled
+        // grid has beyond the level's threshold margin is withheld (reported, taken from the
+        // dispatchable fleet).
+        if let Some(thr) = g.alert.threshold(&g.cfg.alerts) {
+            let withheld = total - g.system_load_mw * (1.0 + thr / 100.0);
+            if withheld > 0.0 {
+                g.replay_withheld_mw = withheld;
+                g.supply.firm_mw -= withheld;
+                total -= withheld;
+            }
+        }
         g.calendar_at(next).1
     } else {
         let params = g.cfg.alerts.clone();
@@ -397,6 +411,7 @@ pub fn grid_balance_system(
         g.alert = g.rt.level.max(g.day_ahead_at(now));
         if g.rt.level == AlertLevel::Eea3 { shed_mw(total, demand, &params) } else { 0.0 }
     };
+    g.margin_pct = reserve_margin_pct(total, g.system_load_mw);
     g.ordered_mw = order.min(demand);
     let share = if demand > 0.0 { g.ordered_mw / demand } else { 0.0 };
     let block = g.rotate(share, next, &outage.now);

@@ -5,7 +5,7 @@ mod output;
 mod systems;
 
 pub use output::{
-    Column, ColumnValues, ProgramReport, ProgramSummary, RunSummary, SupplierSummary, Timeseries, round,
+    Column, ColumnValues, OutageDayReport, ProgramReport, ProgramSummary, RunSummary, SupplierSummary, Timeseries, round,
     timeseries_csv,
 };
 pub use systems::{

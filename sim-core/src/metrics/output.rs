@@ -503,7 +503,7 @@ const BEFORE_ALERT: [NumberSpec; 4] = [
 ];
 
 /// The numeric columns after `alert`, up to the per-program reductions.
-const AFTER_ALERT: [NumberSpec; 17] = [
+const AFTER_ALERT: [NumberSpec; 18] = [
     ("customers_load_mw", 6, |s| s.customers_load_mw),
     ("customers_expected_mw", 6, |s| s.customers_expected_mw),
     ("residential_mw", 6, |s| s.class_mw[0]),
@@ -514,6 +514,7 @@ const AFTER_ALERT: [NumberSpec; 17] = [
     ("wind_mw", 3, |s| s.wind_mw),
     ("imports_mw", 3, |s| s.imports_mw),
     ("firm_mw", 3, |s| s.firm_mw),
+    ("replay_withheld_mw", 3, |s| s.replay_withheld_mw),
     ("unserved_mw", 3, |s| s.unserved_mw),
     ("customers_out", 3, |s| s.customers_out),
     ("system_customers_out", 0, |s| s.system_customers_out),

@@ -100,6 +100,8 @@ pub struct StepRecord {
     pub imports_mw: f64,
     /// Dispatchable fleet available, MW.
     pub firm_mw: f64,
+    /// Supply withheld by a replayed calendar so the margin is at the replayed level's threshold, MW.
+    pub replay_withheld_mw: f64,
     /// Firm load shed (rotating outages): the load the customers out of power would have drawn, MW.
     pub unserved_mw: f64,
     /// Simulated customers out of power (weighted: the real customers they stand for).
@@ -186,6 +188,7 @@ pub fn record_system(
         wind_mw: 0.0,
         imports_mw: 0.0,
         firm_mw: 0.0,
+        replay_withheld_mw: 0.0,
         unserved_mw: 0.0,
         customers_out: pop.out_customers,
         customers_newly_out: pop.newly_out_customers,
@@ -209,6 +212,7 @@ pub fn record_system(
         r.imports_mw = g.supply.imports_mw;
         r.firm_mw = g.supply.firm_mw;
         r.unserved_mw = g.shed_mw;
+        r.replay_withheld_mw = g.replay_withheld_mw;
         r.system_customers_out = pop.out_customers * g.system_per_simulated_customer;
         r.system_customers_newly_out = pop.newly_out_customers * g.system_per_simulated_customer;
         r.conservation_mw = g.conservation_mw;
