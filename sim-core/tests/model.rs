@@ -320,3 +320,46 @@ fn rotating_outages_take_the_shed_off_the_load_and_put_customers_in_the_dark() {
     assert!(shed.summary().outages.iter().all(|d| d.customers_out > 0.0 && d.system_customers_out > d.customers_out));
     assert!(quiet.summary().outages.is_empty() && b.iter().all(|s| s.customers_out == 0.0 && s.unserved_mw == 0.0));
 }
+
+#[test]
+fn replayed_supply_incidents_and_the_response_to_outages_move_the_fleet_by_their_mw() {
+    let text = sim_core::data::scenario("summer-2020.toml").expect("shipped");
+    let a = text.find("incidents = [").expect("incidents");
+    let b = a + text[a..].find("\n]\n").expect("list end");
+    let none = format!("{}incidents = []{}", &text[..a], &text[b + 2..]);
+    let run = |t: &str, sets: &[&str]| {
+        let o: Vec<_> = sets.iter().map(|s| parse_override(s).expect("override")).collect();
+        let mut s = Sim::new(&load_scenario(t, "summer-2020.toml", &o, &NoFiles).expect("valid"), 1);
+        s.run_to_end();
+        // The fleet before a replayed level withholds any of it.
+        s.metrics().steps.iter().map(|r| (r.time.rfc3339(), r.firm_mw + r.replay_withheld_mw)).collect::<Vec<_>>()
+    };
+    let off = ["grid.outages.response_mw=0"];
+    let (with, without) = (run(text, &off), run(&none, &off));
+    // Each incident takes its MW off the fleet inside its window and nothing outside it.
+    let lost = |t: &str| -> f64 {
+        [
+            ("2020-08-14T14:57", "2020-08-14T17:55", 494.0),
+            ("2020-08-14T18:28", "2020-08-15T00:00", 741.0),
+            ("2020-08-15T17:45", "2020-08-15T18:48", 1000.0),
+            ("2020-08-15T18:13", "2020-08-15T20:00", 470.0),
+        ]
+        .iter()
+        .filter(|(s, e, _)| *s <= t && t < *e)
+        .map(|(_, _, mw)| mw)
+        .sum()
+    };
+    let mut inside = 0;
+    for ((t, x), (_, y)) in with.iter().zip(&without) {
+        let want = lost(&t[..16]);
+        inside += usize::from(want > 0.0);
+        assert!((y - x - want).abs() < 1e-6, "{t}: {:.1} MW lost, expected {want}", y - x);
+    }
+    assert!(inside > 40, "{inside} steps inside incidents");
+    // The response to the Aug 14 outages is in the fleet from the second day after, not before.
+    let responded = run(text, &["grid.outages.response_mw=3000"]);
+    for ((t, x), (_, y)) in responded.iter().zip(&with) {
+        let want = if t.as_str() >= "2020-08-16" { 3000.0 } else { 0.0 };
+        assert!((x - y - want).abs() < 1e-6, "{t}: {:.1} MW added, expected {want}", x - y);
+    }
+}

@@ -13,7 +13,7 @@ const HOLDS: [&str; 10] = [
     "shed_2022",
     "text_alert_5_min",
     "text_alert_30_min",
-    "shed_2020_other_days",
+    "replay_eea3_margin_2022",
     "customers_out_2020_08_14",
     "typical_weekday_peak",
 ];

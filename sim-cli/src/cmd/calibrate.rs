@@ -45,7 +45,7 @@ struct Assumption {
     integer: bool,
 }
 
-const ASSUMPTIONS: [Assumption; 6] = [
+const ASSUMPTIONS: [Assumption; 8] = [
     Assumption {
         key: "grid.alerts.lookahead_minutes",
         what: "how far ahead emergencies are declared",
@@ -56,6 +56,18 @@ const ASSUMPTIONS: [Assumption; 6] = [
         key: "grid.supply.heat_derate_pct_per_c",
         what: "thermal fleet capacity lost per °C of heat",
         value: |s| s.scenario().grid.supply.heat_derate_pct_per_c,
+        integer: false,
+    },
+    Assumption {
+        key: "grid.supply.firm_mw",
+        what: "dispatchable fleet capacity",
+        value: |s| s.scenario().grid.supply.firm_mw,
+        integer: false,
+    },
+    Assumption {
+        key: "grid.outages.response_mw",
+        what: "supply added in response to outages",
+        value: |s| s.scenario().grid.outages.response_mw,
         integer: false,
     },
     Assumption {

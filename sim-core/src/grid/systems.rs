@@ -78,6 +78,10 @@ pub struct GridState {
     text_alert_utc_s: Option<i64>,
     /// The simulated customers' deviation from their expected load at the last step, MW.
     customers_deviation_mw: f64,
+    /// Replayed supply incidents: (start UTC s, end UTC s, MW lost).
+    incidents: Vec<(i64, i64, f64)>,
+    /// The first day with rotating outages (day number).
+    first_outage_day: Option<i64>,
     /// Whether a Flex Alert or higher has been in effect today.
     alerted_today: bool,
     /// Consecutive days before today with an alert in effect.
@@ -125,6 +129,22 @@ impl GridState {
             customers_deviation_mw: 0.0,
             alerted_today: false,
             earlier_alert_days: 0,
+            incidents: scn.incidents.clone(),
+            first_outage_day: None,
+        }
+    }
+
+    /// Supply lost to replayed incidents at `utc_s`, MW.
+    fn incident_mw(&self, utc_s: i64) -> f64 {
+        self.incidents.iter().filter(|(a, b, _)| *a <= utc_s && utc_s < *b).map(|(_, _, mw)| mw).sum()
+    }
+
+    /// Supply the state and the operator have added in response to rotating outages, MW.
+    fn outage_response_mw(&self) -> f64 {
+        let op = &self.cfg.outages;
+        match self.first_outage_day {
+            Some(d) if self.current_day >= d + i64::from(op.response_after_days) => op.response_mw,
+            _ => 0.0,
         }
     }
 
@@ -351,14 +371,16 @@ pub fn grid_observe_system(clock: Res<'_, Clock>, weather: Res<'_, Weather>, mut
         g.trips_end_utc_s.push(end);
     }
     g.trips_end_utc_s.retain(|end| *end > now.utc_s);
-    let tripped = g.trips_end_utc_s.len() as f64 * g.cfg.supply.unit_trip_mw;
+    // Capacity out of service: trips and replayed incidents, less what the response to outages added.
+    let lost = g.trips_end_utc_s.len() as f64 * g.cfg.supply.unit_trip_mw + g.incident_mw(now.utc_s)
+        - g.outage_response_mw();
     let d = demand_mw(&g.cfg.demand, now.date.month(), now.minute_of_day, now.day_type, g.drivers);
     let d = d * (1.0 + g.demand_error);
     g.update_conservation(&clock, d);
     g.modelled_demand_mw = d - g.conservation_mw;
-    g.supply = supply(&g.cfg.supply, now.utc_s, now.minute_of_day, g.drivers, g.day, tripped);
+    g.supply = supply(&g.cfg.supply, now.utc_s, now.minute_of_day, g.drivers, g.day, lost);
     g.supply.imports_mw += g.assistance_mw();
-    g.lookahead_margin_pct = g.lookahead_margin(&clock, &weather, tripped);
+    g.lookahead_margin_pct = g.lookahead_margin(&clock, &weather, lost);
     let issue = g.issue_minute;
     if now.minute_of_day <= issue && issue < now.minute_of_day + clock.step_minutes {
         g.issue_day_ahead(&clock, &weather);
@@ -417,4 +439,7 @@ pub fn grid_balance_system(
     let block = g.rotate(share, next, &outage.now);
     *outage = Outage { before: outage.now, now: block };
     g.today_peak_mw = g.today_peak_mw.max(g.system_load_mw);
+    if g.shed_mw > 0.0 && g.first_outage_day.is_none() {
+        g.first_outage_day = Some(clock.now.day);
+    }
 }

@@ -767,6 +767,25 @@ pub struct SupplyParams {
     /// Emergency assistance from neighbouring balancing areas while EEA 2 or EEA 3 is declared (reported with imports), MW.
     #[serde(default)]
     pub emergency_assistance_mw: f64,
+    /// Recorded losses of supply replayed at their times (a unit's trip, a drop in wind): inputs
+    /// like the weather, each naming its source.
+    #[serde(default)]
+    pub incidents: Vec<SupplyIncident>,
+}
+
+/// A recorded loss of supply: `mw` of capacity unavailable from `start` to `end`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupplyIncident {
+    /// Start, local `YYYY-MM-DD HH:MM`.
+    pub start: String,
+    /// End, local `YYYY-MM-DD HH:MM`.
+    pub end: String,
+    /// Capacity lost, MW.
+    pub mw: f64,
+    /// What was lost, and the public account it comes from.
+    #[serde(default)]
+    pub source: String,
 }
 
 // Assumptions, calibrated so that 2022-like heat (52 GW) leaves single-digit reserve margins after
@@ -849,6 +868,7 @@ impl Default for SupplyParams {
             imports_heat_mw_per_c: s_imports_heat(),
             imports_heat_above_c: s_imports_above(),
             emergency_assistance_mw: 0.0,
+            incidents: vec![],
         }
     }
 }
@@ -1047,15 +1067,34 @@ pub struct OutageParams {
     /// essential loads), 0-0.9. Assumption; 0 sheds everyone in turn.
     #[serde(default)]
     pub exempt_share: f64,
+    /// Supply the state and the operator add once rotating outages have happened, MW: emergency
+    /// orders that free backup generation, exports curtailed, capacity bought out of market. It
+    /// comes from the `response_after_days`-th day after the first day with outages, for the rest
+    /// of the run. Assumption, 0 by default: the August 2020 accounts name these measures (the
+    /// Governor's emergency proclamation of 2020-08-17; CAISO's curtailed exports and
+    /// exceptional dispatch) without one total.
+    #[serde(default)]
+    pub response_mw: f64,
+    /// Days from the first day with outages to the day the response is in place.
+    #[serde(default = "o_response_days")]
+    pub response_after_days: u32,
 }
 
 fn o_rotation() -> u32 {
     60
 }
+fn o_response_days() -> u32 {
+    2
+}
 
 impl Default for OutageParams {
     fn default() -> Self {
-        Self { rotation_minutes: o_rotation(), exempt_share: 0.0 }
+        Self {
+            rotation_minutes: o_rotation(),
+            exempt_share: 0.0,
+            response_mw: 0.0,
+            response_after_days: o_response_days(),
+        }
     }
 }
 

@@ -57,6 +57,8 @@ pub struct ValidScenario {
     pub(crate) automatic: bool,
     /// Governor's orders: (start UTC s, end UTC s, permits PR, overrides DAC).
     pub(crate) orders: Vec<(i64, i64, bool, bool)>,
+    /// Replayed supply incidents: (start UTC s, end UTC s, MW lost).
+    pub(crate) incidents: Vec<(i64, i64, f64)>,
     /// Program ID of each DRP's resource (`<PROGRAM>@<DRP>`), in `drps` order.
     pub(crate) drp_instances: Vec<String>,
     /// Supplier names: `SCE` (Bundled) first, then CCAs, then ESPs.
@@ -416,6 +418,8 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
     let op = &g.outages;
     c.range(gp("outages", "rotation_minutes"), f64::from(op.rotation_minutes), 5.0, 1440.0);
     c.range(gp("outages", "exempt_share"), op.exempt_share, 0.0, 0.9);
+    c.range(gp("outages", "response_mw"), op.response_mw, 0.0, 1e5);
+    c.range(gp("outages", "response_after_days"), f64::from(op.response_after_days), 0.0, 366.0);
     let cp = &g.conservation;
     c.range(gp("conservation", "flex_alert_pct"), cp.flex_alert_pct, 0.0, 50.0);
     c.range(gp("conservation", "fatigue_pct_per_day"), cp.fatigue_pct_per_day, 0.0, 50.0);
@@ -490,6 +494,19 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
             match (local_to_utc(tz, sd, sm), local_to_utc(tz, ed, em)) {
                 (Ok(a), Ok(b)) if b > a => orders.push((a, b, o.permits_prohibited_resources, o.overrides_dac)),
                 _ => c.push(at("end"), "the order must end after it starts".to_string()),
+            }
+        }
+    }
+    let mut incidents = vec![];
+    for (i, inc) in s.grid.supply.incidents.iter().enumerate() {
+        let at = |f: &str| vec![k("grid"), k("supply"), k("incidents"), Seg::Index(i), k(f)];
+        c.range(at("mw"), inc.mw, 0.0, 1e5);
+        let st = parse_local_datetime(&inc.start).map_err(|m| c.push(at("start"), m)).ok();
+        let en = parse_local_datetime(&inc.end).map_err(|m| c.push(at("end"), m)).ok();
+        if let (Some((sd, sm)), Some((ed, em)), Some(tz)) = (st, en, &tz) {
+            match (local_to_utc(tz, sd, sm), local_to_utc(tz, ed, em)) {
+                (Ok(a), Ok(b)) if b > a => incidents.push((a, b, inc.mw)),
+                _ => c.push(at("end"), "the incident must end after it starts".to_string()),
             }
         }
     }
@@ -568,6 +585,7 @@ pub(crate) fn validate(s: Scenario, files: &dyn FileSource) -> Result<ValidScena
         requests,
         automatic: s.automatic_dispatch,
         orders,
+        incidents,
         drp_instances,
         suppliers,
         scenario: s,
